@@ -1,0 +1,67 @@
+import { inspect } from 'node:util'
+import type { EntitySchema } from '@mikro-orm/core'
+import type { RouterServices } from '../apps/router.js'
+import { normalizeBackendConfig } from '../core/config.js'
+import { getLogger, type Logger } from '../core/logger.js'
+import type { BackendContext } from '../core/messages/index.js'
+import { backendRow, type Backend, type MigrationEntry } from '../models/index.js'
+
+export type BackendConfig = Record<string, unknown>
+
+/**
+ * Base class of outbound backends (docs 7.4.2). The router calls `send()` once per message
+ * and backend with every identity of that backend; errors thrown there are logged by the
+ * router, never thrown at apps.
+ * @example
+ * class SmsGateway extends BackendBase {
+ *   async send(id, text, identities, context) { await fetch(this.config.url as string, ...) }
+ * }
+ */
+export abstract class BackendBase {
+  static readonly rapidsmsKind = 'backend'
+  /** Entities (tables) this backend keeps, e.g. delivery reports. */
+  static entities?: EntitySchema<any, any>[]
+  /** Migrations that create them. */
+  static migrations?: MigrationEntry[]
+
+  /** The configuration from `backends`, keys lower-cased. */
+  readonly config: BackendConfig
+  protected readonly logger: Logger
+  #model: Promise<Backend> | undefined
+
+  constructor(
+    readonly router: RouterServices,
+    readonly name: string,
+    config: BackendConfig = {},
+  ) {
+    this.config = normalizeBackendConfig(config)
+    this.logger = getLogger(`rapidsms.backends.${this.name}`)
+    this.configure(this.config)
+  }
+
+  /** Parse the configuration; called once by the constructor. Throw ConfigError on bad values. */
+  configure(_config: BackendConfig): void {}
+
+  /** Hand one message to the gateway for every identity given. */
+  abstract send(id: string, text: string, identities: string[], context: BackendContext): Promise<void> | void
+
+  /** The Backend row with this backend's name, created if missing. */
+  model(): Promise<Backend> {
+    this.#model ??= backendRow(this.router.db.orm.em.fork(), this.name)
+    return this.#model
+  }
+
+  start(): void | Promise<void> {}
+  stop(): void | Promise<void> {}
+
+  toString(): string {
+    return this.name
+  }
+
+  [inspect.custom](): string {
+    return `<backend: ${this.name}>`
+  }
+}
+
+export type BackendClass = (new (router: RouterServices, name: string, config?: BackendConfig) => BackendBase) &
+  Pick<typeof BackendBase, keyof typeof BackendBase>

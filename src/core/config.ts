@@ -1,0 +1,126 @@
+import { z } from 'zod'
+import { ConfigError } from './errors.js'
+import { isKind, type Kind } from './kinds.js'
+
+/** RapidSMS's stock DEFAULT_RESPONSE. */
+export const DEFAULT_RESPONSE = 'Sorry, %(project_name)s could not understand your message.'
+/** RapidSMS's stock PROJECT_NAME. */
+export const PROJECT_NAME = 'RapidSMS'
+/** RapidSMS's DB_ROUTER_DEFAULT_BATCH_SIZE. */
+export const DB_ROUTER_BATCH_SIZE = 200
+/** A backend name is stored in a 20-character column (behaviour 9). */
+export const BACKEND_NAME_MAX = 20
+
+/** The router names, with RapidSMS's dotted paths accepted as aliases. */
+const ROUTER_ALIASES: Record<string, RouterName> = {
+  blocking: 'blocking',
+  queued: 'queued',
+  database: 'database',
+  'rapidsms.router.blocking.BlockingRouter': 'blocking',
+  'rapidsms.router.blocking.router.BlockingRouter': 'blocking',
+  'rapidsms.router.celery.CeleryRouter': 'queued',
+  'rapidsms.router.db.DatabaseRouter': 'database',
+}
+export type RouterName = 'blocking' | 'queued' | 'database'
+
+const kindOf = (kind: Kind, what: string) =>
+  z.custom<any>((value) => isKind(value, kind), { message: `expected ${what}` })
+
+/** The backend entry: `engine` is the backend class, every other key is its configuration. */
+const backendEntry = z
+  .object({ engine: kindOf('backend', 'a backend class (a subclass of BackendBase) as "engine"') })
+  .catchall(z.unknown())
+
+/** The settings every project has; apps add their own (see `AppBase.settings`). */
+export const coreSettings = {
+  projectName: z.string().default(PROJECT_NAME),
+  defaultResponse: z.string().nullable().default(DEFAULT_RESPONSE),
+  apps: z.array(kindOf('app', 'an app class (a subclass of AppBase)')).default([]),
+  handlers: z.array(kindOf('handler', 'a handler class (a subclass of BaseHandler)')).default([]),
+  backends: z
+    .record(
+      z.string().min(1, 'a backend name cannot be empty').max(BACKEND_NAME_MAX, `a backend name has at most ${BACKEND_NAME_MAX} characters`),
+      backendEntry,
+    )
+    .default({}),
+  router: z
+    .string()
+    .refine((name) => name in ROUTER_ALIASES, { message: `expected one of ${Object.keys(ROUTER_ALIASES).slice(0, 3).join(', ')}` })
+    .transform((name) => ROUTER_ALIASES[name] as RouterName)
+    .default('blocking'),
+  dbRouterBatchSize: z.number().int().positive().default(DB_ROUTER_BATCH_SIZE),
+  /** `postgres://...` for PostgreSQL, or `sqlite:FILE` (default `sqlite:rapidsms.db`). DATABASE_URL overrides it. */
+  databaseUrl: z.string().min(1).optional(),
+  /** Loads the project's initial data (e.g. the tutorial's choices) into an empty database. */
+  fixtures: z.custom<(em: any) => unknown>((v) => typeof v === 'function', { message: 'expected a function (em) => Promise<void>' }).optional(),
+  /** How long a connection actor stays in memory after its last message. */
+  connectionIdleMs: z.number().int().positive().default(60_000),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+} satisfies z.ZodRawShape
+
+/** A class that contributes settings of its own (apps do, e.g. registration's `languages`). */
+interface SettingsContributor {
+  readonly name: string
+  readonly settings?: Record<string, z.ZodType>
+}
+
+type CoreSettings = z.output<z.ZodObject<typeof coreSettings>>
+
+/** The validated settings, with every default filled in. App settings ride along by name. */
+export interface Settings extends CoreSettings {
+  [appSetting: string]: unknown
+}
+
+/** What a user writes in rapidsms.config.ts (all optional, defaults apply). */
+export type UserSettings = z.input<z.ZodObject<typeof coreSettings>> & Record<string, unknown>
+
+const VALIDATED = Symbol('rapidsms.settings')
+
+/**
+ * Check the settings of a project and fill in defaults. A wrong key or type throws a
+ * ConfigError naming it, so a project never starts half-configured.
+ * @example export default defineConfig({ projectName: 'Clinic', apps: [PingPong, DefaultApp] })
+ */
+export function defineConfig(settings: UserSettings): Settings {
+  if ((settings as Record<symbol, unknown>)[VALIDATED]) return settings as Settings
+  if (typeof settings !== 'object' || settings === null) throw new ConfigError('', 'expected an object of settings')
+  const shape: Record<string, z.ZodType> = { ...coreSettings }
+  const apps: unknown = settings.apps
+  if (Array.isArray(apps)) {
+    for (const app of apps as SettingsContributor[]) {
+      for (const [key, schema] of Object.entries(app?.settings ?? {})) {
+        if (!(key in coreSettings)) shape[key] = schema
+      }
+    }
+  }
+  const result = z.object(shape).strict().safeParse(settings)
+  if (!result.success) throw toConfigError(result.error, Object.keys(shape))
+  const validated = result.data as Settings
+  Object.defineProperty(validated, VALIDATED, { value: true })
+  return validated
+}
+
+function toConfigError(error: z.ZodError, known: string[]): ConfigError {
+  const issue = error.issues[0]!
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!
+    const near = known.find((k) => k.toLowerCase() === key.toLowerCase().replaceAll('_', ''))
+    const hint = near ? ` (did you mean "${near}"?)` : ` (known settings: ${known.join(', ')})`
+    return new ConfigError([...issue.path, key].join('.'), `unknown setting${hint}`)
+  }
+  return new ConfigError(issue.path.join('.'), issue.message)
+}
+
+/**
+ * Backend configuration keys are case-insensitive: RapidSMS lower-cases them before the
+ * backend sees them (behaviour 26). camelCase keys are also accepted as snake_case
+ * (`sendsmsUrl` -> `sendsms_url`), so TypeScript projects can keep their casing.
+ */
+export function normalizeBackendConfig(config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(config)) {
+    if (key === 'engine') continue
+    out[key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()] = value
+  }
+  return out
+}

@@ -1,0 +1,59 @@
+import { generateId } from '../ids.js'
+import type { ConnectionLike, ContactLike, MessageFields } from './types.js'
+
+export interface MessageInit {
+  connections?: ConnectionLike[]
+  /** Shortcut for `connections: [connection]`. */
+  connection?: ConnectionLike
+  text?: string
+  id?: string
+  inResponseTo?: MessageBase | null
+  fields?: MessageFields
+}
+
+/** Basic message representation with text and connection(s) (docs 8.1.3). */
+export class MessageBase {
+  /** A unique id: 32 lowercase hex characters. */
+  id: string
+  /** The message text; apps may change it during parse. */
+  text: string
+  /** The text as received, whatever apps do to `text`. */
+  readonly rawText: string
+  /** The connections this message was received from or sent to. */
+  connections: ConnectionLike[]
+  /** Arbitrary metadata. */
+  fields: MessageFields
+  /** The message this one answers, for replies. */
+  inResponseTo: MessageBase | null
+  /** Set when an app returned true from handle; short-circuits the default phase. */
+  handled = false
+  /** Set once the router has dispatched the message to every app. */
+  processed = false
+
+  constructor(init: MessageInit = {}) {
+    this.connections = init.connections ?? (init.connection ? [init.connection] : [])
+    this.text = init.text ?? ''
+    this.rawText = this.text
+    this.id = init.id ?? generateId()
+    this.inResponseTo = init.inResponseTo ?? null
+    this.fields = init.fields ?? {}
+  }
+
+  static generateId(): string {
+    return generateId()
+  }
+
+  /** The first connection (RapidSMS keeps this deprecated shortcut; so do we). */
+  get connection(): ConnectionLike | undefined {
+    return this.connections[0]
+  }
+
+  /** The first connection's contact, if any. */
+  get contact(): ContactLike | null {
+    return this.connections[0]?.contact ?? null
+  }
+
+  toString(): string {
+    return this.text
+  }
+}

@@ -1,0 +1,44 @@
+import { MessageBase, type MessageInit } from './base.js'
+
+/** What a backend receives besides id, text and identities. */
+export type BackendContext = Record<string, unknown>
+
+/** Sends an outgoing message through the router in place (set by the router). */
+type Sender = (msg: OutgoingMessage) => Promise<OutgoingMessage>
+let sender: Sender | undefined
+
+/** @internal The router registers how `OutgoingMessage.send()` reaches it. */
+export function setOutgoingSender(fn: Sender | undefined): void {
+  sender = fn
+}
+
+/** Outbound message that can easily be sent to the router (docs 8.1.2). */
+export class OutgoingMessage extends MessageBase {
+  constructor(init: MessageInit = {}) {
+    super(init)
+  }
+
+  /**
+   * Metadata handed to backends: `in_response_to` (the incoming message id) and
+   * `external_id` when the incoming message carried `fields.external_id`; `{}` otherwise.
+   */
+  extraBackendContext(): BackendContext {
+    const context: BackendContext = {}
+    const original = this.inResponseTo
+    if (original) {
+      context.in_response_to = original.id
+      const external = original.fields.external_id
+      if (external !== undefined && external !== null && external !== '') context.external_id = external
+    }
+    return context
+  }
+
+  /** Send the message: equivalent to `send(text, connections)` of the router. */
+  send(): Promise<OutgoingMessage> {
+    if (!sender) throw new Error('No router is running: start a host (getRouter()) before sending.')
+    return sender(this)
+  }
+}
+
+/** An outgoing message that reports an error to the sender (docs 8.1.4); sent like any reply. */
+export class ErrorMessage extends OutgoingMessage {}

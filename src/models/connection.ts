@@ -1,0 +1,19 @@
+import { defineEntity, type InferEntity } from '@mikro-orm/core'
+import { Backend } from './backend.js'
+import { Contact } from './contact.js'
+
+/** One way to reach a contact: an identity (phone number...) on a backend (docs 8.1.6). */
+export const Connection = defineEntity({
+  name: 'Connection',
+  tableName: 'rapidsms_connection',
+  uniques: [{ properties: ['backend', 'identity'] }],
+  properties: (p) => ({
+    id: p.integer().primary().autoincrement(),
+    backend: () => p.manyToOne(Backend).deleteRule('cascade'),
+    identity: p.string().length(100),
+    contact: () => p.manyToOne(Contact).nullable().deleteRule('set null'),
+    createdOn: p.datetime().onCreate(() => new Date()),
+    modifiedOn: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  }),
+})
+export type Connection = InferEntity<typeof Connection>

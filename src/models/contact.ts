@@ -1,0 +1,21 @@
+import { defineEntity, type InferEntity } from '@mikro-orm/core'
+
+/** A person or organisation the project talks to (docs 8.1.5). */
+export const Contact = defineEntity({
+  name: 'Contact',
+  tableName: 'rapidsms_contact',
+  properties: (p) => ({
+    id: p.integer().primary().autoincrement(),
+    name: p.string().length(100).default(''),
+    /** The preferred language code (e.g. `fr`); empty for the project's default. */
+    language: p.string().length(6).default(''),
+    createdOn: p.datetime().onCreate(() => new Date()),
+    modifiedOn: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  }),
+})
+export type Contact = InferEntity<typeof Contact>
+
+/** A contact with no name is anonymous. */
+export function isAnonymous(contact: Pick<Contact, 'name'>): boolean {
+  return !contact.name
+}

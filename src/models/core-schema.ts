@@ -1,0 +1,13 @@
+import type { EntitySchema } from '@mikro-orm/core'
+import { App } from './app.js'
+import { Backend } from './backend.js'
+import { Connection } from './connection.js'
+import { Contact } from './contact.js'
+import type { MigrationEntry } from './migration.js'
+import { migrations as coreMigrationList } from './migrations/index.js'
+
+/** The entities every project has. */
+export const coreEntities: EntitySchema<any, any>[] = [Backend, App, Contact, Connection]
+
+/** The migrations that create them, in order. */
+export const coreMigrations: MigrationEntry[] = coreMigrationList
