@@ -51,6 +51,14 @@ export const coreSettings = {
   dbRouterBatchSize: z.number().int().positive().default(DB_ROUTER_BATCH_SIZE),
   /** `postgres://...` for PostgreSQL, or `sqlite:FILE` (default `sqlite:rapidsms.db`). DATABASE_URL overrides it. */
   databaseUrl: z.string().min(1).optional(),
+  /** The project's own entities (tables), besides those of apps and backends. */
+  entities: z.array(z.custom<object>((v) => typeof v === 'object' && v !== null, { message: 'expected an entity (defineEntity)' })).default([]),
+  /** The project's own migrations (from `rapidsms makemigrations`), oldest first. */
+  migrations: z
+    .array(z.object({ name: z.string().min(1), class: z.custom<Function>((v) => typeof v === 'function', { message: 'expected a migration class' }) }))
+    .default([]),
+  /** A NATS server (`nats://host:4222`) to put the hosts' bus on; NATS_URL overrides it. */
+  natsUrl: z.string().optional(),
   /** Loads the project's initial data (e.g. the tutorial's choices) into an empty database. */
   fixtures: z.custom<(em: any) => unknown>((v) => typeof v === 'function', { message: 'expected a function (em) => Promise<void>' }).optional(),
   /** How long a connection actor stays in memory after its last message. */

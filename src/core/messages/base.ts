@@ -1,4 +1,6 @@
+import type { EntityManager } from '@mikro-orm/knex'
 import { generateId } from '../ids.js'
+import { MessageScope } from '../scope.js'
 import type { ConnectionLike, ContactLike, MessageFields } from './types.js'
 
 export interface MessageInit {
@@ -29,6 +31,8 @@ export class MessageBase {
   handled = false
   /** Set once the router has dispatched the message to every app. */
   processed = false
+  /** The unit of work of the processing this message belongs to (set by the router). */
+  scope: MessageScope
 
   constructor(init: MessageInit = {}) {
     this.connections = init.connections ?? (init.connection ? [init.connection] : [])
@@ -37,6 +41,12 @@ export class MessageBase {
     this.id = init.id ?? generateId()
     this.inResponseTo = init.inResponseTo ?? null
     this.fields = init.fields ?? {}
+    this.scope = init.inResponseTo?.scope ?? new MessageScope()
+  }
+
+  /** The EntityManager of this message's processing (one unit of work per message). */
+  get em(): EntityManager {
+    return this.scope.em
   }
 
   static generateId(): string {

@@ -1,0 +1,69 @@
+import type { IncomingMessage } from '../src/core/messages/index.js'
+import type { Connection } from '../src/models/index.js'
+
+interface Job {
+  msg: IncomingMessage
+  resolve: (msg: IncomingMessage) => void
+  reject: (error: unknown) => void
+}
+
+/** What a connection actor asks of its host to process one message. */
+export type ProcessMessage = (msg: IncomingMessage) => Promise<void>
+
+/**
+ * One per (backend, identity): one conversation. Its mailbox is processed strictly in
+ * arrival order, one message at a time, so a conversation's messages and their replies
+ * never overtake each other; different connections run concurrently. It keeps its
+ * Connection row (with contact) so messages do not look it up again; the host releases
+ * idle actors from memory (the row stays in the database).
+ */
+export class ConnectionActor {
+  #mailbox: Job[] = []
+  #busy = false
+  lastActive = Date.now()
+  processed = 0
+
+  constructor(
+    readonly key: string,
+    public connection: Connection,
+    private readonly process: ProcessMessage,
+  ) {}
+
+  /** Queue a message; resolves with it once processed (replies sent, writes committed). */
+  receive(msg: IncomingMessage): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      this.#mailbox.push({ msg, resolve, reject })
+      if (!this.#busy) void this.#drain()
+    })
+  }
+
+  /** Messages waiting or in progress. */
+  get pending(): number {
+    return this.#mailbox.length + (this.#busy ? 1 : 0)
+  }
+
+  get idle(): boolean {
+    return !this.#busy && this.#mailbox.length === 0
+  }
+
+  async #drain(): Promise<void> {
+    this.#busy = true
+    let job: Job | undefined
+    while ((job = this.#mailbox.shift())) {
+      try {
+        await this.process(job.msg)
+        this.processed++
+        job.resolve(job.msg)
+      } catch (error) {
+        job.reject(error)
+      }
+    }
+    this.#busy = false
+    this.lastActive = Date.now()
+  }
+}
+
+/** The actor key of a connection: backend name and identity. */
+export function connectionKey(backend: string, identity: string): string {
+  return `${backend}\u0000${identity}`
+}

@@ -1,0 +1,134 @@
+import { incomingMachine, MachineStepper, outgoingMachine, type PhaseMeta, type Step } from '../machines/index.js'
+import { implementsPhase } from '../src/apps/index.js'
+import { getLogger } from '../src/core/logger.js'
+import { IncomingMessage, OutgoingMessage, type ResponseContext } from '../src/core/messages/index.js'
+import type { AppActor } from './app.actor.js'
+import type { BackendActor } from './backend.actor.js'
+import { isThenable } from './thenable.js'
+
+const log = getLogger('rapidsms.router')
+const incoming = new MachineStepper(incomingMachine)
+const outgoing = new MachineStepper(outgoingMachine)
+
+export interface PipelineObserver {
+  /** Every message handed to the router, before its phases (the harness's `inbound`). */
+  incoming?(msg: IncomingMessage): void
+  /** Every outgoing message, before its phases (the harness's `outbound`). */
+  outgoing?(msg: OutgoingMessage): void
+  /** Every state a message enters, for the visualizer and metrics. */
+  step?(msg: IncomingMessage | OutgoingMessage, step: Step): void
+}
+
+export interface PipelineOptions {
+  apps: readonly AppActor[]
+  backends: ReadonlyMap<string, BackendActor>
+  /** Record messages but skip every phase (RapidSMS's TestRouter.disable_phases). */
+  disablePhases?: boolean
+  observer?: PipelineObserver
+}
+
+/**
+ * Runs the message machines with their effects: each phase state calls the apps that
+ * implement that phase, in the order its meta says, and answers STOPPED or COMPLETED;
+ * the respond step sends queued replies through the outgoing machine; the deliver step
+ * groups connections by backend and hands each group to its backend actor.
+ */
+export class MessagePipeline {
+  readonly #lists = new Map<string, AppActor[]>()
+
+  constructor(private readonly options: PipelineOptions) {}
+
+  /** Run an incoming message through its phases and send its replies. */
+  async receive(msg: IncomingMessage): Promise<void> {
+    this.options.observer?.incoming?.(msg)
+    if (this.options.disablePhases) return
+    let step = incoming.initial
+    for (;;) {
+      this.options.observer?.step?.(msg, step)
+      for (const action of step.actions) {
+        if (action === 'markHandled') msg.handled = true
+        else if (action === 'markProcessed') msg.processed = true
+      }
+      if (step.final) return
+      const meta = step.meta!
+      const event = 'phase' in meta ? await this.#runPhase(meta, msg) : await this.#respond(msg)
+      step = incoming.next(step, event)
+    }
+  }
+
+  /** Run an outgoing message through the outgoing phase and its backends; true if not cancelled. */
+  async send(msg: OutgoingMessage): Promise<boolean> {
+    this.options.observer?.outgoing?.(msg)
+    if (this.options.disablePhases) return false
+    let step = outgoing.initial
+    for (;;) {
+      this.options.observer?.step?.(msg, step)
+      for (const action of step.actions) if (action === 'markProcessed') msg.processed = true
+      if (step.final) return step.state === 'sent'
+      const meta = step.meta!
+      const event = 'phase' in meta ? await this.#runPhase(meta, msg) : await this.#deliver(msg)
+      step = outgoing.next(step, event)
+    }
+  }
+
+  /** Build the outgoing message a queued reply describes. */
+  static replyFor(context: ResponseContext): OutgoingMessage {
+    const { text, connections, inResponseTo, messageClass, fields } = context
+    const MessageClass = messageClass ?? OutgoingMessage
+    return new MessageClass({ text, connections, inResponseTo, fields: (fields as Record<string, unknown>) ?? {} })
+  }
+
+  async #runPhase(meta: PhaseMeta, msg: IncomingMessage | OutgoingMessage): Promise<'STOPPED' | 'COMPLETED'> {
+    for (const app of this.#appsFor(meta)) {
+      let result = app.call(meta.phase, msg)
+      if (isThenable(result)) result = await result
+      if (meta.stopWhen !== undefined && result === meta.stopWhen) {
+        if (meta.phase === 'outgoing') log.info({ msgId: msg.id, app: app.name }, `App '${app.name}' cancelled outgoing message`)
+        return 'STOPPED'
+      }
+    }
+    return 'COMPLETED'
+  }
+
+  async #respond(msg: IncomingMessage): Promise<'COMPLETED'> {
+    // Replies go out in the order they were queued, each through the outgoing machine.
+    for (let i = 0; i < msg.responses.length; i++) await this.send(MessagePipeline.replyFor(msg.responses[i]!))
+    return 'COMPLETED'
+  }
+
+  async #deliver(msg: OutgoingMessage): Promise<'COMPLETED'> {
+    const context = msg.extraBackendContext()
+    for (const [name, identities] of groupByBackend(msg)) {
+      const backend = this.options.backends.get(name)
+      if (!backend) {
+        log.warn({ msgId: msg.id, backend: name }, `Router is not configured with the ${name} backend`)
+        continue
+      }
+      await backend.deliver(msg.id, msg.text, identities, context)
+    }
+    return 'COMPLETED'
+  }
+
+  #appsFor(meta: PhaseMeta): AppActor[] {
+    const key = `${meta.phase}:${meta.order}`
+    let list = this.#lists.get(key)
+    if (!list) {
+      list = this.options.apps.filter((actor) => implementsPhase(actor.app, meta.phase))
+      if (meta.order === 'reverse') list.reverse()
+      this.#lists.set(key, list)
+    }
+    return list
+  }
+}
+
+/** Identities per backend name, in the order backends first appear (behaviour 24). */
+export function groupByBackend(msg: OutgoingMessage): Map<string, string[]> {
+  const groups = new Map<string, string[]>()
+  for (const connection of msg.connections) {
+    const name = connection.backend.name
+    const identities = groups.get(name)
+    if (identities) identities.push(connection.identity)
+    else groups.set(name, [connection.identity])
+  }
+  return groups
+}

@@ -1,0 +1,24 @@
+/** rapidsms: the SMS application framework. What a project imports. */
+export { defineConfig, DEFAULT_RESPONSE, PROJECT_NAME, type Settings, type UserSettings } from './core/config.js'
+export { ConfigError, ValidationError, BackendSendError, HandlerError, ObjectDoesNotExist, RapidSMSError } from './core/errors.js'
+export { getLogger, configureLogging, type Logger } from './core/logger.js'
+export { generateId } from './core/ids.js'
+export {
+  MessageBase,
+  IncomingMessage,
+  OutgoingMessage,
+  ErrorMessage,
+  type ResponseContext,
+  type ConnectionLike,
+  type ContactLike,
+  type MessageFields,
+  type BackendContext,
+} from './core/messages/index.js'
+export { MessageScope } from './core/scope.js'
+export { AppBase, type AppClass, type Phase, type RouterServices, type SendOptions } from './apps/index.js'
+export { BackendBase, type BackendClass, type BackendConfig } from './backends/base.js'
+export { DatabaseBackend, BackendMessage } from './backends/database/index.js'
+export { MockBackend, type SentMessage } from './backends/mock/index.js'
+export { Backend, App, Contact, Connection, isAnonymous, linkContact, defaultConnection, SqlMigration, type MigrationEntry } from './models/index.js'
+export { receive, send, lookupConnections, getRouter, startRouter, stopRouter, Host, type HostOptions } from './router/index.js'
+export { MemoryBus, NatsBus, type Bus, type BusMessage } from './runtime/bus/index.js'

@@ -1,0 +1,3 @@
+export * from './types.js'
+export { MemoryBus } from './memory.js'
+export { NatsBus } from './nats.js'

@@ -1,0 +1,271 @@
+import { AppActor } from '../../actors/app.actor.js'
+import { BackendActor } from '../../actors/backend.actor.js'
+import { ConnectionActor, connectionKey } from '../../actors/connection.actor.js'
+import { MessagePipeline, type PipelineObserver } from '../../actors/message-pipeline.js'
+import type { AppBase, AppClass, RouterServices, SendOptions } from '../apps/index.js'
+import type { BackendClass } from '../backends/base.js'
+import { defineConfig, type Settings, type UserSettings } from '../core/config.js'
+import { ConfigError } from '../core/errors.js'
+import { configureLogging, getLogger } from '../core/logger.js'
+import {
+  IncomingMessage,
+  OutgoingMessage,
+  type ConnectionLike,
+  type MessageFields,
+} from '../core/messages/index.js'
+import { MessageScope } from '../core/scope.js'
+import { Database, DEFAULT_DATABASE_URL, lookupConnectionRows, type Connection } from '../models/index.js'
+import { MemoryBus, NatsBus, type Bus } from './bus/index.js'
+import { schemaOf } from './schema.js'
+
+const log = getLogger('rapidsms.router')
+
+export interface HostOptions {
+  /** Use this database instead of opening the configured one (the host will not close it). */
+  db?: Database
+  /** Overrides `databaseUrl` and DATABASE_URL. */
+  databaseUrl?: string
+  /** Folder a relative SQLite file resolves from (the project folder). */
+  cwd?: string
+  /** Use this bus instead of the configured one (the host will not close it). */
+  bus?: Bus
+  /** Apply pending migrations at start (default true); when false, pending ones are an error. */
+  migrate?: boolean
+  /** Record messages but run no phases (the test harness's `disablePhases`). */
+  disablePhases?: boolean
+  observer?: PipelineObserver
+}
+
+/**
+ * One actor host: builds the app, backend and connection actors from the settings,
+ * supervises them, and offers the messaging API (receive, send, lookupConnections).
+ * Routers are built once per host, not per call (our deliberate difference 10).
+ */
+export class Host implements RouterServices {
+  readonly apps: readonly AppActor[]
+  readonly backends: ReadonlyMap<string, BackendActor>
+  readonly pipeline: MessagePipeline
+  readonly #connections = new Map<string, ConnectionActor>()
+  readonly #lookups = new Map<string, Promise<Connection>>()
+  #sweeper: NodeJS.Timeout | undefined
+  #stopping = false
+  #received = 0
+
+  private constructor(
+    readonly settings: Settings,
+    readonly db: Database,
+    readonly bus: Bus,
+    private readonly owns: { db: boolean; bus: boolean },
+    options: HostOptions,
+  ) {
+    this.backends = new Map(Object.entries(settings.backends).map(([name, entry]) => [name, new BackendActor(buildBackend(this, name, entry))]))
+    this.apps = (settings.apps as AppClass[]).map((App) => new AppActor(new App(this)))
+    this.pipeline = new MessagePipeline({
+      apps: this.apps,
+      backends: this.backends,
+      disablePhases: options.disablePhases,
+      observer: options.observer,
+    })
+  }
+
+  /** Validate the settings, open (and migrate) the database, build and start every actor. */
+  static async start(userSettings: Settings | UserSettings, options: HostOptions = {}): Promise<Host> {
+    const settings = defineConfig(userSettings)
+    if (settings.logLevel) configureLogging({ level: settings.logLevel })
+    const schema = schemaOf(settings)
+    const db =
+      options.db ??
+      (await Database.open({
+        url: options.databaseUrl ?? process.env.DATABASE_URL ?? settings.databaseUrl ?? DEFAULT_DATABASE_URL,
+        entities: schema.entities,
+        migrations: schema.migrations,
+        cwd: options.cwd,
+      }))
+    let bus = options.bus
+    try {
+      if (options.migrate !== false) {
+        const applied = await db.migrate()
+        if (applied.length) log.info({ migrations: applied }, `applied ${applied.length} migration(s)`)
+      } else {
+        const pending = await db.pendingMigrations()
+        if (pending.length) throw new ConfigError('databaseUrl', `the database has ${pending.length} pending migration(s); run "rapidsms migrate" first`)
+      }
+      const natsUrl = process.env.NATS_URL ?? settings.natsUrl
+      bus ??= natsUrl ? await NatsBus.connect(natsUrl) : new MemoryBus()
+      const host = new Host(settings, db, bus, { db: !options.db, bus: !options.bus }, options)
+      await host.#startActors()
+      return host
+    } catch (error) {
+      if (!options.db) await db.close()
+      if (bus && !options.bus) await bus.close()
+      throw error
+    }
+  }
+
+  /**
+   * Hand an incoming message to its connection's actor; resolves once it is processed:
+   * phases run, replies sent, its records committed (the blocking router).
+   */
+  async receive(text: string, connection: ConnectionLike, fields: MessageFields = {}): Promise<IncomingMessage> {
+    const row = connection.id === undefined ? (await this.lookupConnections(connection.backend.name, [connection.identity]))[0]! : (connection as Connection)
+    return this.receiveMessage(new IncomingMessage({ connections: [row], text, fields }))
+  }
+
+  /** Like receive(), for a message built by the caller. */
+  receiveMessage(msg: IncomingMessage): Promise<IncomingMessage> {
+    if (this.#stopping) return Promise.reject(new Error('The router is shutting down'))
+    const connection = msg.connections[0] as Connection | undefined
+    if (!connection) return Promise.reject(new Error('An incoming message needs a connection'))
+    this.#received++
+    return this.#actorFor(connection).receive(msg)
+  }
+
+  /** Create one outgoing message to every connection and send it (docs 8.1.2). */
+  async send(text: string, connections: ConnectionLike | ConnectionLike[], options: SendOptions = {}): Promise<OutgoingMessage> {
+    const MessageClass = options.messageClass ?? OutgoingMessage
+    const msg = new MessageClass({
+      text,
+      connections: Array.isArray(connections) ? [...connections] : [connections],
+      inResponseTo: options.inResponseTo ?? null,
+      fields: options.fields,
+    })
+    return this.sendMessage(msg)
+  }
+
+  /** Run an outgoing message through the outgoing phase and its backends. */
+  async sendMessage(msg: OutgoingMessage): Promise<OutgoingMessage> {
+    if (!msg.inResponseTo) msg.scope = this.#newScope()
+    await this.pipeline.send(msg)
+    if (!msg.inResponseTo) await msg.scope.settle()
+    return msg
+  }
+
+  /**
+   * One connection per identity on a backend, created on the fly (docs 8.1.7). Connections
+   * of live connection actors come from memory; others from the database, once each.
+   */
+  async lookupConnections(backend: string | { name: string }, identities: string[]): Promise<Connection[]> {
+    const name = typeof backend === 'string' ? backend : backend.name
+    const known = (key: string) => this.#connections.get(key)?.connection ?? this.#lookups.get(key)
+    const missing = [...new Set(identities)].filter((identity) => !known(connectionKey(name, identity)))
+    if (missing.length) {
+      // One query for every identity not in memory; concurrent lookups of one identity share it.
+      const rows = lookupConnectionRows(this.db.orm.em.fork(), name, missing)
+      missing.forEach((identity, i) => {
+        const key = connectionKey(name, identity)
+        const one = rows.then((all) => this.#actorFor(all[i]!).connection).finally(() => this.#lookups.delete(key))
+        this.#lookups.set(key, one)
+      })
+    }
+    return Promise.all(identities.map((identity) => known(connectionKey(name, identity))!))
+  }
+
+  getApp<T>(appClass: abstract new (...args: any[]) => T): T | undefined {
+    return this.apps.find((actor) => actor.app instanceof appClass)?.app as T | undefined
+  }
+
+  /** The installed app instances, in order. */
+  get appInstances(): AppBase[] {
+    return this.apps.map((a) => a.app)
+  }
+
+  /** Connection actors in memory. */
+  get liveConnections(): number {
+    return this.#connections.size
+  }
+
+  stats(): { received: number; connections: number; appErrors: number; sent: number; sendFailures: number } {
+    let sent = 0
+    let sendFailures = 0
+    for (const b of this.backends.values()) {
+      sent += b.sent
+      sendFailures += b.failed
+    }
+    return {
+      received: this.#received,
+      connections: this.#connections.size,
+      appErrors: this.apps.reduce((n, a) => n + a.errorCount, 0),
+      sent,
+      sendFailures,
+    }
+  }
+
+  /** Release idle connection actors now (the sweeper does it every so often). */
+  releaseIdleConnections(idleMs = this.settings.connectionIdleMs): number {
+    const now = Date.now()
+    let released = 0
+    for (const [key, actor] of this.#connections) {
+      if (actor.idle && now - actor.lastActive >= idleMs) {
+        this.#connections.delete(key)
+        released++
+      }
+    }
+    return released
+  }
+
+  /** Forget a cached connection (after it was changed outside its actor, e.g. in the admin). */
+  forgetConnection(backend: string, identity: string): void {
+    const key = connectionKey(backend, identity)
+    if (this.#connections.get(key)?.idle) this.#connections.delete(key)
+  }
+
+  /** Stop taking messages, finish those in flight, stop every actor, close what the host opened. */
+  async stop(): Promise<void> {
+    if (this.#stopping) return
+    this.#stopping = true
+    clearInterval(this.#sweeper)
+    while ([...this.#connections.values()].some((a) => !a.idle)) await new Promise((r) => setTimeout(r, 5))
+    for (const actor of [...this.apps].reverse()) await actor.stop()
+    for (const actor of this.backends.values()) await actor.stop()
+    this.bus.publish('rapidsms.events.host.stopped', { at: new Date().toISOString() })
+    if (this.owns.bus) await this.bus.close()
+    if (this.owns.db) await this.db.close()
+    else await this.db.writer.drain()
+    log.info('router stopped')
+  }
+
+  async #startActors(): Promise<void> {
+    for (const actor of this.backends.values()) await actor.start()
+    for (const actor of this.apps) await actor.start()
+    const every = Math.max(1000, Math.floor(this.settings.connectionIdleMs / 2))
+    this.#sweeper = setInterval(() => this.releaseIdleConnections(), every).unref()
+    this.bus.publish('rapidsms.events.host.started', {
+      apps: this.apps.map((a) => a.name),
+      backends: [...this.backends.keys()],
+      at: new Date().toISOString(),
+    })
+  }
+
+  #actorFor(connection: Connection): ConnectionActor {
+    const key = connectionKey(connection.backend.name, connection.identity)
+    let actor = this.#connections.get(key)
+    if (!actor) {
+      actor = new ConnectionActor(key, connection, (msg) => this.#process(msg))
+      this.#connections.set(key, actor)
+    } else if (actor.connection !== connection && connection.id !== undefined) {
+      // The caller holds a fresher copy of the row (e.g. just looked up): keep that one.
+      actor.connection = connection
+    }
+    return actor
+  }
+
+  async #process(msg: IncomingMessage): Promise<void> {
+    msg.scope = this.#newScope()
+    await this.pipeline.receive(msg)
+    await msg.scope.settle()
+  }
+
+  #newScope(): MessageScope {
+    return new MessageScope(() => this.db.orm.em.fork())
+  }
+}
+
+function buildBackend(host: Host, name: string, entry: { engine: unknown }): InstanceType<BackendClass> {
+  const Engine = entry.engine as BackendClass
+  try {
+    return new Engine(host, name, entry as Record<string, unknown>)
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(`backends.${name}${error.key ? `.${error.key}` : ''}`, error.message.replace(/^Invalid setting "[^"]*": /, ''))
+    throw error
+  }
+}

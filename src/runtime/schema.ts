@@ -1,0 +1,29 @@
+import type { EntitySchema } from '@mikro-orm/core'
+import type { Settings } from '../core/config.js'
+import { coreEntities, coreMigrations, type MigrationEntry } from '../models/index.js'
+
+interface SchemaOwner {
+  entities?: EntitySchema<any, any>[]
+  migrations?: MigrationEntry[]
+}
+
+/**
+ * Every table a project needs and the migrations that create them: core first, then each
+ * configured backend's, each installed app's, and the project's own (duplicates once).
+ */
+export function schemaOf(settings: Settings): { entities: EntitySchema<any, any>[]; migrations: MigrationEntry[] } {
+  const owners: SchemaOwner[] = [
+    { entities: coreEntities, migrations: coreMigrations },
+    ...Object.values(settings.backends).map((b) => b.engine as SchemaOwner),
+    ...(settings.apps as SchemaOwner[]),
+    ...(settings.handlers as SchemaOwner[]),
+    { entities: settings.entities as EntitySchema<any, any>[], migrations: settings.migrations as MigrationEntry[] },
+  ]
+  const entities = new Set<EntitySchema<any, any>>()
+  const migrations = new Map<string, MigrationEntry>()
+  for (const owner of owners) {
+    for (const entity of owner.entities ?? []) entities.add(entity)
+    for (const migration of owner.migrations ?? []) if (!migrations.has(migration.name)) migrations.set(migration.name, migration)
+  }
+  return { entities: [...entities], migrations: [...migrations.values()] }
+}
