@@ -27,7 +27,6 @@ export abstract class BackendBase {
   /** The configuration from `backends`, keys lower-cased. */
   readonly config: BackendConfig
   protected readonly logger: Logger
-  #model: Promise<Backend> | undefined
 
   constructor(
     readonly router: RouterServices,
@@ -47,8 +46,7 @@ export abstract class BackendBase {
 
   /** The Backend row with this backend's name, created if missing. */
   model(): Promise<Backend> {
-    this.#model ??= backendRow(this.router.db.orm.em.fork(), this.name)
-    return this.#model
+    return backendRow(this.router.db.orm.em.fork(), this.name)
   }
 
   start(): void | Promise<void> {}

@@ -1,0 +1,201 @@
+import type { EntityManager } from '@mikro-orm/knex'
+import type { AppClass } from '../apps/index.js'
+import { MockBackend, type SentMessage } from '../backends/mock/index.js'
+import type { UserSettings } from '../core/config.js'
+import { IncomingMessage, OutgoingMessage, type ConnectionLike, type MessageFields } from '../core/messages/index.js'
+import { Backend, Connection, Contact, type Database } from '../models/index.js'
+import { Host } from '../runtime/host.js'
+import { setRouter } from '../router/index.js'
+import { scratchDatabase, type ScratchDatabase } from './database.js'
+import { randomString } from './random.js'
+import { formatFailure, parseScripts, runSteps, type Reply } from './script.js'
+
+export interface RapidTestOptions {
+  /** The project's settings to start from (e.g. the default export of rapidsms.config.ts). */
+  settings?: UserSettings
+  /** Apps to load instead of the settings' apps. */
+  apps?: AppClass[]
+  /** Handlers instead of the settings' handlers (RapidSMS's `handlers` override). */
+  handlers?: unknown[]
+  /**
+   * Backends for the test, besides `mockbackend` (RapidSMS's `backends` override). The
+   * settings' own backends are not used unless `mockProjectBackends` is set.
+   */
+  backends?: Record<string, { engine: unknown; [key: string]: unknown }>
+  /** Keep the settings' backends, with every engine replaced by MockBackend (what scripts do). */
+  mockProjectBackends?: boolean
+  /** Record messages but run no phases. */
+  disablePhases?: boolean
+  /** Base database: a PostgreSQL URL runs on a scratch database of that server; default SQLite. */
+  databaseUrl?: string
+  /** Load the settings' fixtures after every reset. */
+  fixtures?: boolean
+}
+
+/**
+ * The harness of docs 15.2: a router on a scratch database with a `mockbackend`, recording
+ * what it receives (`inbound`) and sends (`outbound`) and what reached backends
+ * (`sentMessages`). Call setup() before the tests, reset() between them, teardown() after;
+ * `useRapidTest()` registers those hooks for vitest.
+ */
+export class RapidTest {
+  /** Every message received by the router since the last reset. */
+  readonly inbound: IncomingMessage[] = []
+  /** Every message the router sent (before its outgoing phase) since the last reset. */
+  readonly outbound: OutgoingMessage[] = []
+  #host: Host | undefined
+  #scratch: ScratchDatabase | undefined
+
+  constructor(readonly options: RapidTestOptions = {}) {}
+
+  async setup(): Promise<this> {
+    const base = this.options.settings ?? {}
+    const mocked = this.options.mockProjectBackends
+      ? Object.fromEntries(Object.keys(base.backends ?? {}).map((name) => [name, { engine: MockBackend }]))
+      : {}
+    const settings: UserSettings = {
+      ...base,
+      apps: this.options.apps ?? base.apps ?? [],
+      handlers: (this.options.handlers ?? base.handlers ?? []) as UserSettings['handlers'],
+      backends: { ...mocked, mockbackend: { engine: MockBackend }, ...this.options.backends } as UserSettings['backends'],
+      router: 'blocking',
+    }
+    this.#scratch = await scratchDatabase(this.options.databaseUrl)
+    this.#host = await Host.start(settings, {
+      databaseUrl: this.#scratch.url,
+      disablePhases: this.options.disablePhases,
+      bus: undefined,
+      observer: {
+        incoming: (msg) => this.inbound.push(msg),
+        outgoing: (msg) => this.outbound.push(msg),
+      },
+    })
+    setRouter(this.#host)
+    if (this.options.fixtures) await this.loadFixtures()
+    return this
+  }
+
+  /** Empty every table and every record, as if the test had just started. */
+  async reset(): Promise<void> {
+    this.inbound.length = 0
+    this.outbound.length = 0
+    this.clearSentMessages()
+    this.router.releaseIdleConnections(0)
+    await this.db.clear()
+    if (this.options.fixtures) await this.loadFixtures()
+  }
+
+  async teardown(): Promise<void> {
+    setRouter(undefined)
+    await this.#host?.stop()
+    await this.#scratch?.dispose()
+    this.#host = undefined
+  }
+
+  /** Run the settings' `fixtures` loader. */
+  async loadFixtures(): Promise<void> {
+    const fixtures = this.router.settings.fixtures
+    if (!fixtures) return
+    const em = this.em()
+    await fixtures(em)
+    await em.flush()
+  }
+
+  get router(): Host {
+    if (!this.#host) throw new Error('Call setup() first (useRapidTest() does it in beforeAll).')
+    return this.#host
+  }
+
+  get db(): Database {
+    return this.router.db
+  }
+
+  /** A fresh EntityManager on the test database. */
+  em(): EntityManager {
+    return this.db.orm.em.fork()
+  }
+
+  receive(text: string, connection: ConnectionLike, fields: MessageFields = {}): Promise<IncomingMessage> {
+    return this.router.receive(text, connection, fields)
+  }
+
+  send(text: string, connections: ConnectionLike | ConnectionLike[]): Promise<OutgoingMessage> {
+    return this.router.send(text, connections)
+  }
+
+  /**
+   * Connections for identities on `mockbackend` (or the backend given), created if missing.
+   * Also takes RapidSMS's other order: lookupConnections('backend', ['id1']).
+   */
+  lookupConnections(identities: string[], backend?: string): Promise<Connection[]>
+  lookupConnections(backend: string, identities: string[]): Promise<Connection[]>
+  lookupConnections(a: string[] | string, b?: string | string[]): Promise<Connection[]> {
+    return typeof a === 'string' ? this.router.lookupConnections(a, b as string[]) : this.router.lookupConnections((b as string) ?? 'mockbackend', a)
+  }
+
+  /** What reached every mock backend, in order. */
+  get sentMessages(): (SentMessage & { backend: string })[] {
+    const sent: (SentMessage & { backend: string })[] = []
+    for (const [name, actor] of this.router.backends) {
+      if (actor.backend instanceof MockBackend) for (const m of actor.backend.outbox) sent.push({ ...m, backend: name })
+    }
+    return sent
+  }
+
+  clearSentMessages(): void {
+    for (const actor of this.#host?.backends.values() ?? []) if (actor.backend instanceof MockBackend) actor.backend.outbox.length = 0
+  }
+
+  /** Run conversation scripts (see script.ts); throws an Error listing every mismatch. */
+  async runScript(source: string): Promise<void> {
+    const failures: string[] = []
+    for (const script of parseScripts(source)) {
+      for (const failure of await runSteps(script, (identity, text) => this.exchange(identity, text))) {
+        failures.push(`${script.title}\n${formatFailure(failure)}`)
+      }
+    }
+    if (failures.length) throw new Error(`Script failed:\n${failures.join('\n')}`)
+  }
+
+  /** Send `text` from `identity` on mockbackend; the replies that reached backends. */
+  async exchange(identity: string, text: string, backend = 'mockbackend'): Promise<Reply[]> {
+    const before = this.sentMessages.length
+    const [connection] = await this.lookupConnections([identity], backend)
+    await this.receive(text, connection!)
+    return this.sentMessages.slice(before).flatMap((m) => m.identities.map((id) => ({ identity: id, text: m.text })))
+  }
+
+  // Data factories (RapidSMS's CreateDataMixin).
+
+  async createBackend(data: Partial<Backend> = {}): Promise<Backend> {
+    const em = this.em()
+    const backend = em.create(Backend, { name: randomString(12), ...data })
+    await em.flush()
+    return backend
+  }
+
+  async createContact(data: Partial<Contact> = {}): Promise<Contact> {
+    const em = this.em()
+    const contact = em.create(Contact, { name: randomString(12), language: '', ...data } as Contact)
+    await em.flush()
+    return contact
+  }
+
+  async createConnection(data: Partial<Connection> = {}): Promise<Connection> {
+    const em = this.em()
+    const backend = data.backend ? em.merge(data.backend) : em.create(Backend, { name: randomString(12) })
+    const contact = data.contact ? em.merge(data.contact) : null
+    const connection = em.create(Connection, { identity: randomString(10), ...data, backend, contact } as Connection)
+    await em.flush()
+    return connection
+  }
+
+  async createIncomingMessage(data: Partial<ConstructorParameters<typeof IncomingMessage>[0]> = {}): Promise<IncomingMessage> {
+    return new IncomingMessage({ text: randomString(20), connections: data?.connections ?? [await this.createConnection()], ...data })
+  }
+
+  async createOutgoingMessage(data: Partial<ConstructorParameters<typeof OutgoingMessage>[0]> = {}, backend?: Backend): Promise<OutgoingMessage> {
+    const connections = data?.connections ?? [await this.createConnection(backend ? { backend } : {})]
+    return new OutgoingMessage({ text: randomString(20), connections, ...data })
+  }
+}

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest'
+import {
+  AppBase,
+  Backend,
+  BackendMessage,
+  Connection,
+  DatabaseBackend,
+  IncomingMessage,
+  OutgoingMessage,
+  getRouter,
+  lookupConnections,
+  receive,
+  send,
+} from '../../src/index.js'
+import { useRapidTest } from '../../src/testing/vitest.js'
+
+class Echoes extends AppBase {
+  override handle(msg: IncomingMessage) {
+    msg.respond(`you said ${msg.text}`)
+    return true
+  }
+}
+
+describe('the messaging API (section A)', () => {
+  const rapid = useRapidTest({ apps: [Echoes], backends: { db: { engine: DatabaseBackend } } })
+
+  it('receive() builds an incoming message from the connection, text and fields, processes it and returns it (1)', async () => {
+    const [connection] = await lookupConnections('mockbackend', ['1112223333'])
+    const msg = await receive('hello', connection!, { extra: 'kept', external_id: 'x1' })
+    expect(msg).toBeInstanceOf(IncomingMessage)
+    expect(msg.connections).toEqual([connection])
+    expect(msg.text).toBe('hello')
+    expect(msg.fields).toEqual({ extra: 'kept', external_id: 'x1' })
+    expect(msg.handled).toBe(true)
+    expect(rapid.sentMessages.map((m) => m.text)).toEqual(['you said hello'])
+  })
+
+  it('fields default to {} (1)', async () => {
+    const [connection] = await lookupConnections('mockbackend', ['1'])
+    expect((await receive('x', connection!)).fields).toEqual({})
+  })
+
+  it('every message gets a fresh id of 32 lowercase hex characters (2)', async () => {
+    const [connection] = await lookupConnections('mockbackend', ['1'])
+    const a = await receive('a', connection!)
+    const b = await receive('b', connection!)
+    expect(a.id).toMatch(/^[0-9a-f]{32}$/)
+    expect(b.id).toMatch(/^[0-9a-f]{32}$/)
+    expect(a.id).not.toBe(b.id)
+    expect(rapid.outbound[0]!.id).toMatch(/^[0-9a-f]{32}$/)
+    expect(rapid.outbound[0]!.id).not.toBe(a.id)
+  })
+
+  it('a new incoming message starts unhandled, unprocessed, without responses, raw text = text (3)', () => {
+    const msg = new IncomingMessage({ text: 'Hi There', connections: [] })
+    expect([msg.handled, msg.processed, msg.responses, msg.rawText]).toEqual([false, false, [], 'Hi There'])
+  })
+
+  it('send() takes one connection or a list and sends one message to all (6)', async () => {
+    const [one] = await lookupConnections('mockbackend', ['1'])
+    const single = await send('to one', one!)
+    expect(single).toBeInstanceOf(OutgoingMessage)
+    expect(single.connections).toEqual([one])
+    const many = await lookupConnections('mockbackend', ['1', '2', '3'])
+    const multi = await send('to many', many)
+    expect(multi.connections).toEqual(many)
+    expect(rapid.outbound).toEqual([single, multi])
+    expect(rapid.sentMessages.map((m) => [m.text, m.identities])).toEqual([
+      ['to one', ['1']],
+      ['to many', ['1', '2', '3']],
+    ])
+  })
+
+  it('lookupConnections() creates the backend and missing connections; one per identity (7)', async () => {
+    const em = rapid.em()
+    expect(await em.count(Backend, { name: 'fresh' })).toBe(0)
+    const connections = await lookupConnections('fresh', ['a', 'b'])
+    expect(connections.map((c) => [c.backend.name, c.identity])).toEqual([
+      ['fresh', 'a'],
+      ['fresh', 'b'],
+    ])
+    expect(await em.count(Backend, { name: 'fresh' })).toBe(1)
+    expect(await em.count(Connection, { backend: { name: 'fresh' } })).toBe(2)
+    const again = await lookupConnections('fresh', ['b', 'a', 'c'])
+    expect(again.map((c) => c.id)).toEqual([connections[1]!.id, connections[0]!.id, expect.any(Number)])
+    expect(await em.count(Connection, {})).toBe(3)
+  })
+
+  it('the same identity under two backend names is two connections (7)', async () => {
+    const [a] = await lookupConnections('one', ['555'])
+    const [b] = await lookupConnections('two', ['555'])
+    expect(a!.id).not.toBe(b!.id)
+  })
+
+  it('concurrent lookups of a new identity agree on one connection', async () => {
+    const found = await Promise.all(Array.from({ length: 20 }, () => lookupConnections('race', ['42'])))
+    expect(new Set(found.map(([c]) => c!.id)).size).toBe(1)
+    expect(await rapid.em().count(Connection, { identity: '42' })).toBe(1)
+  })
+
+  it('the backend context of a reply has in_response_to, and external_id when the message had one (8)', async () => {
+    const [connection] = await lookupConnections('mockbackend', ['1'])
+    const plain = await receive('a', connection!)
+    const external = await receive('b', connection!, { external_id: 'ABC' })
+    expect(rapid.sentMessages.map((m) => m.context)).toEqual([{ in_response_to: plain.id }, { in_response_to: external.id, external_id: 'ABC' }])
+  })
+
+  it('a message that is not a reply has an empty context (8)', async () => {
+    await send('news', await lookupConnections('mockbackend', ['1']))
+    expect(rapid.sentMessages[0]!.context).toEqual({})
+  })
+
+  it('OutgoingMessage.send() sends through the router', async () => {
+    const msg = new OutgoingMessage({ text: 'direct', connections: await lookupConnections('mockbackend', ['7']) })
+    await msg.send()
+    expect(rapid.sentMessages.map((m) => [m.text, m.identities])).toEqual([['direct', ['7']]])
+    expect(getRouter()).toBe(rapid.router)
+  })
+
+  it('the database backend stores one row per identity with the outgoing id and external id (54, 55)', async () => {
+    const [sender] = await lookupConnections('db', ['1112223333'])
+    const incoming = await receive('ping', sender!, { external_id: 'EXT-9' })
+    const outgoing = rapid.outbound[0]!
+    const rows = await rapid.em().find(BackendMessage, {})
+    expect(rows.map((r) => [r.name, r.direction, r.identity, r.text, r.messageId, r.externalId])).toEqual([
+      ['db', 'O', '1112223333', 'you said ping', outgoing.id, 'EXT-9'],
+    ])
+    expect(outgoing.id).not.toBe(incoming.id)
+    expect(rows[0]!.date).toBeInstanceOf(Date)
+    await send('broadcast', await lookupConnections('db', ['1', '2']))
+    const broadcast = await rapid.em().find(BackendMessage, { text: 'broadcast' }, { orderBy: { identity: 'asc' } })
+    expect(broadcast.map((r) => [r.identity, r.externalId])).toEqual([
+      ['1', ''],
+      ['2', ''],
+    ])
+  })
+})

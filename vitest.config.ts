@@ -1,0 +1,37 @@
+import { connect } from 'node:net'
+import { configDefaults, defineConfig } from 'vitest/config'
+
+/**
+ * Every test runs on SQLite; tests that touch the database run again on PostgreSQL when it
+ * is reachable (always with REQUIRE_SERVICES=1, so CI fails instead of skipping).
+ */
+const POSTGRES = process.env.RAPIDSMS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+function reachable(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url)
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port || 5432) })
+    socket.setTimeout(1000)
+    socket.once('connect', () => (socket.destroy(), resolve(true)))
+    socket.once('error', () => resolve(false))
+    socket.once('timeout', () => (socket.destroy(), resolve(false)))
+  })
+}
+
+/** Test files that never open a database: they run once. */
+const DATABASE_FREE = ['test/core/**', 'test/machines/**', 'test/runtime/bus/**']
+
+export default defineConfig(async () => {
+  const withPostgres = process.env.REQUIRE_SERVICES === '1' || (await reachable(POSTGRES))
+  const common = { include: ['test/**/*.test.ts'], testTimeout: 20_000, hookTimeout: 60_000 }
+  return {
+    test: {
+      projects: [
+        { test: { ...common, name: 'sqlite', env: { RAPIDSMS_TEST_DATABASE_URL: '', RAPIDSMS_LOG_LEVEL: 'silent' } } },
+        ...(withPostgres
+          ? [{ test: { ...common, name: 'postgres', exclude: [...configDefaults.exclude, ...DATABASE_FREE], env: { RAPIDSMS_TEST_DATABASE_URL: POSTGRES, RAPIDSMS_LOG_LEVEL: 'silent' } } }]
+          : []),
+      ],
+    },
+  }
+})
