@@ -116,6 +116,7 @@ function toConfigError(error: z.ZodError, known: string[]): ConfigError {
     const hint = near ? ` (did you mean "${near}"?)` : ` (known settings: ${known.join(', ')})`
     return new ConfigError([...issue.path, key].join('.'), `unknown setting${hint}`)
   }
+  if (issue.code === 'invalid_key' && issue.issues[0]) return new ConfigError(issue.path.join('.'), issue.issues[0].message)
   return new ConfigError(issue.path.join('.'), issue.message)
 }
 

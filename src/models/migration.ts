@@ -14,18 +14,26 @@ export interface MigrationEntry {
  * tsx, vitest and compiled JavaScript.
  */
 export abstract class SqlMigration extends Migration {
-  abstract readonly sql: Record<Dialect, { up: string[]; down: string[] }>
+  abstract readonly sql: Partial<Record<Dialect, { up: string[]; down: string[] }>>
 
   protected get dialect(): Dialect {
     return dialectOf(this.driver.getPlatform())
   }
 
   override up(): void {
-    for (const statement of this.sql[this.dialect].up) this.addSql(statement)
+    for (const statement of this.#statements().up) this.addSql(statement)
   }
 
   override down(): void {
-    for (const statement of this.sql[this.dialect].down) this.addSql(statement)
+    for (const statement of this.#statements().down) this.addSql(statement)
+  }
+
+  #statements(): { up: string[]; down: string[] } {
+    const sql = this.sql[this.dialect]
+    if (!sql) {
+      throw new Error(`${this.constructor.name} has no SQL for ${this.dialect}; generate it again with "rapidsms makemigrations" on that database.`)
+    }
+    return sql
   }
 }
 

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/knex'
 import type { AppClass } from '../apps/index.js'
+import type { BackendClass } from '../backends/base.js'
 import { MockBackend, type SentMessage } from '../backends/mock/index.js'
 import type { UserSettings } from '../core/config.js'
 import { IncomingMessage, OutgoingMessage, type ConnectionLike, type MessageFields } from '../core/messages/index.js'
@@ -9,6 +10,14 @@ import { setRouter } from '../router/index.js'
 import { scratchDatabase, type ScratchDatabase } from './database.js'
 import { randomString } from './random.js'
 import { formatFailure, parseScripts, runSteps, type Reply } from './script.js'
+
+/** A MockBackend that keeps the tables (entities, migrations) of the backend it stands in for. */
+function mockOf(engine: BackendClass): BackendClass {
+  return class extends MockBackend {
+    static override entities = engine.entities
+    static override migrations = engine.migrations
+  } as unknown as BackendClass
+}
 
 export interface RapidTestOptions {
   /** The project's settings to start from (e.g. the default export of rapidsms.config.ts). */
@@ -51,7 +60,7 @@ export class RapidTest {
   async setup(): Promise<this> {
     const base = this.options.settings ?? {}
     const mocked = this.options.mockProjectBackends
-      ? Object.fromEntries(Object.keys(base.backends ?? {}).map((name) => [name, { engine: MockBackend }]))
+      ? Object.fromEntries(Object.entries(base.backends ?? {}).map(([name, entry]) => [name, { engine: mockOf(entry.engine as BackendClass) }]))
       : {}
     const settings: UserSettings = {
       ...base,

@@ -1,0 +1,36 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { coreEntities } from '../../models/index.js'
+import { diffSchema, migrationSource } from '../../models/make-migration.js'
+import { schemaOf } from '../../runtime/schema.js'
+import type { LoadedConfig } from '../load-config.js'
+
+/**
+ * `rapidsms makemigrations LABEL`: compare every migration the project knows with its
+ * entities, on scratch databases, and write the difference as a migration class holding
+ * SQLite and (with --postgres) PostgreSQL SQL. Add the class to `migrations` in the config.
+ */
+export async function makeMigrations(config: LoadedConfig, label: string, options: { out: string; postgres?: string }, out: (line: string) => void): Promise<void> {
+  const schema = schemaOf(config.settings)
+  const entities = [...new Set([...coreEntities, ...schema.entities])]
+  out('Comparing the migrations with the entities on a scratch SQLite database...')
+  const sqlite = await diffSchema('sqlite', entities, schema.migrations)
+  let postgresql: { up: string[]; down: string[] } | undefined
+  if (options.postgres) {
+    out('...and on a scratch PostgreSQL database.')
+    postgresql = await diffSchema('postgresql', entities, schema.migrations, options.postgres)
+  } else {
+    out('No --postgres URL: the migration will hold SQLite SQL only.')
+  }
+  if (!sqlite.up.length && !postgresql?.up.length) {
+    out('No changes: the migrations already match the entities.')
+    return
+  }
+  const className = `Migration${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}${label.replace(/\W/g, '')}`
+  const dir = resolve(config.dir, options.out)
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, `${className}.ts`)
+  writeFileSync(file, migrationSource(className, { postgresql, sqlite }, 'rapidsms'))
+  out(`Wrote ${file}.`)
+  out(`Add it to your settings: migrations: [{ name: '${className}', class: ${className} }]`)
+}

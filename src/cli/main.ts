@@ -1,0 +1,60 @@
+import { Command } from 'commander'
+import pretty from 'pino-pretty'
+import { ConfigError } from '../core/errors.js'
+import { configureLogging } from '../core/logger.js'
+import { loadConfig } from './load-config.js'
+import { migrate } from './commands/migrate.js'
+import { makeMigrations } from './commands/makemigrations.js'
+import { runScriptFiles } from './commands/script.js'
+import { start } from './commands/start.js'
+
+const out = (line: string) => process.stdout.write(`${line}\n`)
+// People read a terminal; machines read JSON lines (when output is piped to a file or a collector).
+if (process.stdout.isTTY) configureLogging({ destination: pretty({ colorize: true, ignore: 'pid,hostname', messageKey: 'msg' }) })
+const program = new Command('rapidsms')
+  .description('RapidSMS: build SMS services from apps, handlers and backends.')
+  .option('-c, --config <file>', 'the project settings (default: rapidsms.config.ts in this folder)')
+  .showHelpAfterError()
+
+const config = () => loadConfig(process.cwd(), program.opts<{ config?: string }>().config)
+
+program
+  .command('start')
+  .description('start the project: its actors, backends and web edge; Ctrl-C stops it cleanly')
+  .option('--no-migrate', 'do not apply pending migrations at start (fail if there are any)')
+  .action(async (options: { migrate: boolean }) => start(await config(), options))
+
+program
+  .command('migrate')
+  .description('apply the pending database migrations')
+  .option('--list', 'list the migrations and whether each is applied')
+  .action(async (options: { list?: boolean }) => migrate(await config(), options, out))
+
+program
+  .command('makemigrations')
+  .description("write a migration for the project's own entities (for PostgreSQL and SQLite)")
+  .argument('<label>', 'a name for the migration, e.g. AddChoice')
+  .option('--out <dir>', 'the folder to write it to', 'migrations')
+  .option('--postgres <url>', 'a PostgreSQL server to compute the PostgreSQL SQL on', process.env.MIGRATIONS_POSTGRES_URL)
+  .action(async (label: string, options: { out: string; postgres?: string }) => makeMigrations(await config(), label, options, out))
+
+program
+  .command('script')
+  .description('run conversation scripts ("IDENTITY > text" / "IDENTITY < reply") against the project')
+  .argument('<files...>', 'script files')
+  .action(async (files: string[]) => {
+    if (!process.env.RAPIDSMS_LOG_LEVEL) configureLogging({ level: 'warn' })
+    const failed = await runScriptFiles(await config(), files, out)
+    process.exitCode = failed ? 1 : 0
+  })
+
+try {
+  await program.parseAsync()
+} catch (error) {
+  if (error instanceof ConfigError || (error as Error)?.name === 'ScriptSyntaxError') {
+    process.stderr.write(`rapidsms: ${(error as Error).message}\n`)
+    process.exitCode = 1
+  } else {
+    throw error
+  }
+}

@@ -1,0 +1,83 @@
+import { fileURLToPath } from 'node:url'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { scratchDatabase, type ScratchDatabase } from '../../src/testing/index.js'
+import { rapidsms, rapidsmsUntil } from '../support/cli.js'
+
+const project = fileURLToPath(new URL('./fixtures/project/', import.meta.url))
+const badProject = fileURLToPath(new URL('./fixtures/bad-config/', import.meta.url))
+
+describe('rapidsms script', () => {
+  it('runs every script from an empty database with the fixtures, and says how many passed', async () => {
+    const result = await rapidsms(['script', 'scripts/pass.txt'], { cwd: project })
+    expect(result.stdout.trim().split('\n').at(-1)).toBe('4 passed, 0 failed')
+    expect(result.code).toBe(0)
+  })
+
+  it('prints each failure with expected and got, and exits 1', async () => {
+    const result = await rapidsms(['script', 'scripts/fail.txt', 'scripts/pass.txt'], { cwd: project })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(
+      ['FAIL scripts/fail.txt: wrong text (line 1)', '  line 3: wrong reply', '    expected: 123 < PONG', '    got:      123 < pong'].join('\n'),
+    )
+    expect(result.stdout).toContain(['  line 6: unexpected reply to 123 > ping', '    expected: (no reply)', '    got:      123 < pong'].join('\n'))
+    expect(result.stdout).toContain(['  line 11: no reply to 123 > nothing-handles-this-but-fallback', '    expected: 123 < and another'].join('\n'))
+    expect(result.stdout.trim().split('\n').at(-1)).toBe('4 passed, 3 failed')
+  })
+
+  it('a syntax error names the line', async () => {
+    const result = await rapidsms(['script', 'rapidsms.config.ts'], { cwd: project })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^rapidsms: line 1: expected "IDENTITY > text"/)
+  })
+})
+
+describe('rapidsms migrate and start', () => {
+  let scratch: ScratchDatabase
+  beforeEach(async () => {
+    scratch = await scratchDatabase()
+  })
+  afterEach(async () => {
+    await scratch.dispose()
+  })
+
+  it('migrate applies the pending migrations once', async () => {
+    const env = { DATABASE_URL: scratch.url }
+    const first = await rapidsms(['migrate'], { cwd: project, env })
+    expect(first.code).toBe(0)
+    expect(first.stdout).toMatch(/Applying 2 migration\(s\)/)
+    expect(first.stdout).toMatch(/applied Migration\d+Initial/)
+    expect(first.stdout).toMatch(/applied Migration\d+BackendMessage/)
+    const second = await rapidsms(['migrate'], { cwd: project, env })
+    expect(second.stdout).toMatch(/No migrations to apply/)
+    const list = await rapidsms(['migrate', '--list'], { cwd: project, env })
+    expect(list.stdout).toMatch(/^\[X\] Migration\d+Initial$/m)
+  })
+
+  it('start refuses an unmigrated database with --no-migrate, naming the fix', async () => {
+    const result = await rapidsms(['start', '--no-migrate'], { cwd: project, env: { DATABASE_URL: scratch.url } })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('run "rapidsms migrate" first')
+  })
+
+  it('start migrates, says it is ready, and stops cleanly on SIGINT', async () => {
+    const { child, output } = await rapidsmsUntil(['start'], 'Fixture is ready', { cwd: project, env: { DATABASE_URL: scratch.url, RAPIDSMS_LOG_LEVEL: 'info' } })
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    child.kill('SIGINT')
+    expect(await exited).toBe(0)
+    expect(output()).toContain('router stopped')
+  })
+})
+
+describe('bad settings', () => {
+  it('stop startup with a message naming the key', async () => {
+    const result = await rapidsms(['start'], { cwd: badProject })
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim()).toBe('rapidsms: Invalid setting "default_response": unknown setting (did you mean "defaultResponse"?)')
+  })
+
+  it('a missing config file says where it looked', async () => {
+    const result = await rapidsms(['start'], { cwd: fileURLToPath(new URL('./fixtures/', import.meta.url)) })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/no rapidsms\.config\.ts in .*fixtures/)
+  })
+})
