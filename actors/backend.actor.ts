@@ -1,34 +1,129 @@
 import type { BackendBase } from '../src/backends/base.js'
+import { BackendSendError, ConfigError } from '../src/core/errors.js'
 import { getLogger, type Logger } from '../src/core/logger.js'
 import type { BackendContext } from '../src/core/messages/index.js'
 
+/** How a backend actor paces and retries sends; read from the backend's settings. */
+export interface DeliveryPolicy {
+  /** Sends (gateway requests) per second, evenly spaced; undefined: no limit. */
+  rateLimit?: number
+  /** Sends in flight at once; undefined: no limit. */
+  maxConcurrency?: number
+  /** Attempts after the first, for retryable failures only. */
+  retries: number
+  /** The first retry waits about this long; each next one twice as long (with jitter). */
+  retryDelayMs: number
+  /** No wait between attempts is longer than this. */
+  retryMaxDelayMs: number
+}
+
+export const DEFAULT_POLICY: DeliveryPolicy = { retries: 2, retryDelayMs: 250, retryMaxDelayMs: 5_000 }
+
 /**
- * Owns one configured backend. Apps never see its failures: a send that throws is logged
- * as "<name> encountered an error while sending." with the message id, counted, and
- * reported as `false` (behaviour 25).
+ * The delivery policy of a backend from its (lower-cased) settings: `rate_limit`,
+ * `max_concurrency`, `retries`, `retry_delay_ms`, `retry_max_delay_ms`. A bad value throws a
+ * ConfigError naming `backends.<name>.<key>`.
+ */
+export function deliveryPolicy(name: string, config: Record<string, unknown>): DeliveryPolicy {
+  const read = (key: string, min: number, integer: boolean): number | undefined => {
+    const value = config[key]
+    if (value === undefined || value === null) return undefined
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+      throw new ConfigError(`backends.${name}.${key}`, `expected ${integer ? 'a whole number' : 'a number'} >= ${min}`)
+    }
+    return value
+  }
+  const rateLimit = read('rate_limit', Number.MIN_VALUE, false)
+  const maxConcurrency = read('max_concurrency', 1, true)
+  return {
+    rateLimit,
+    maxConcurrency,
+    retries: read('retries', 0, true) ?? DEFAULT_POLICY.retries,
+    retryDelayMs: read('retry_delay_ms', 0, true) ?? DEFAULT_POLICY.retryDelayMs,
+    retryMaxDelayMs: read('retry_max_delay_ms', 0, true) ?? DEFAULT_POLICY.retryMaxDelayMs,
+  }
+}
+
+const RETRYABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+
+/**
+ * Is a send worth trying again? Yes for 5xx answers, timeouts and connection errors; never
+ * for 4xx (the request itself is wrong) or errors the backend marks as final.
+ */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof BackendSendError) {
+    const { status, retryable } = error.options
+    if (status !== undefined && status >= 400 && status < 500) return false
+    if (retryable !== undefined) return retryable
+    return status !== undefined && status >= 500
+  }
+  for (let e = error as { name?: string; code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (e.name === 'TimeoutError' || (e.code && RETRYABLE_CODES.has(e.code))) return true
+  }
+  return false
+}
+
+/** Exponential backoff with jitter: half the step is fixed, the other half random. */
+export function backoffDelay(policy: DeliveryPolicy, retry: number, random = Math.random): number {
+  const step = Math.min(policy.retryMaxDelayMs, policy.retryDelayMs * 2 ** (retry - 1))
+  return Math.round(step / 2 + random() * (step / 2))
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Owns one configured backend and delivers its messages: at most `max_concurrency` sends at
+ * once, no faster than `rate_limit` per second, retrying 5xx answers, timeouts and connection
+ * errors with exponential backoff and jitter (never 4xx). Apps never see failures: a send
+ * that finally fails is logged as "<name> encountered an error while sending." with the
+ * message id, counted, and reported as `false` (behaviour 25).
  */
 export class BackendActor {
   readonly name: string
+  readonly policy: DeliveryPolicy
   sent = 0
   failed = 0
+  retried = 0
   readonly #log: Logger
+  #inFlight = 0
+  readonly #waiting: (() => void)[] = []
+  #nextSlot = 0
 
   constructor(readonly backend: BackendBase) {
     this.name = backend.name
     this.#log = getLogger(`rapidsms.backends.${this.name}`)
+    this.policy = deliveryPolicy(this.name, backend.config)
   }
 
   /** Send one message to the identities of this backend; true when the backend accepted it. */
   async deliver(id: string, text: string, identities: string[], context: BackendContext): Promise<boolean> {
-    try {
-      await this.backend.send(id, text, identities, context)
-      this.sent++
-      return true
-    } catch (error) {
-      this.failed++
-      this.#log.error({ err: error, msgId: id, backend: this.name, identities }, `${this.name} encountered an error while sending.`)
-      return false
+    let pending = identities
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#attempt(id, text, pending, context)
+        this.sent++
+        this.#log.info({ msgId: id, backend: this.name, identities: pending, attempts: attempt + 1 }, 'sent')
+        return true
+      } catch (error) {
+        const failedIdentities = error instanceof BackendSendError ? error.options.failedIdentities : undefined
+        if (failedIdentities?.length) pending = failedIdentities
+        if (attempt < this.policy.retries && isRetryable(error)) {
+          const delay = backoffDelay(this.policy, attempt + 1)
+          this.retried++
+          this.#log.warn({ err: error, msgId: id, backend: this.name, identities: pending, attempt: attempt + 1, retryInMs: delay }, `${this.name} failed to send; retrying`)
+          await sleep(delay)
+          continue
+        }
+        this.failed++
+        this.#log.error({ err: error, msgId: id, backend: this.name, identities: pending, attempts: attempt + 1 }, `${this.name} encountered an error while sending.`)
+        return false
+      }
     }
+  }
+
+  /** Sends in flight now. */
+  get inFlight(): number {
+    return this.#inFlight
   }
 
   start(): Promise<void> | void {
@@ -37,5 +132,26 @@ export class BackendActor {
 
   stop(): Promise<void> | void {
     return this.backend.stop()
+  }
+
+  async #attempt(id: string, text: string, identities: string[], context: BackendContext): Promise<void> {
+    const { maxConcurrency, rateLimit } = this.policy
+    // A finishing send hands its slot straight to the next waiter, so the count never overshoots.
+    if (maxConcurrency !== undefined && this.#inFlight >= maxConcurrency) await new Promise<void>((resolve) => this.#waiting.push(resolve))
+    else this.#inFlight++
+    try {
+      if (rateLimit !== undefined) {
+        // Evenly spaced slots, 1/rate apart: each send takes the next free one.
+        const now = Date.now()
+        const slot = Math.max(now, this.#nextSlot)
+        this.#nextSlot = slot + 1000 / rateLimit
+        if (slot > now) await sleep(slot - now)
+      }
+      await this.backend.send(id, text, identities, context)
+    } finally {
+      const next = this.#waiting.shift()
+      if (next) next()
+      else this.#inFlight--
+    }
   }
 }

@@ -32,6 +32,12 @@ const modules: Record<string, Module> = {
     own: async () => (await import('../src/backends/database/index.js')).DatabaseBackend.migrations,
     folder: 'src/backends/database/migrations',
   },
+  kannel: {
+    entities: async () => (await import('../src/backends/kannel/index.js')).KannelBackend.entities,
+    before: async () => coreMigrations,
+    own: async () => (await import('../src/backends/kannel/index.js')).KannelBackend.migrations,
+    folder: 'src/backends/kannel/migrations',
+  },
 }
 
 const [name, label] = process.argv.slice(2)

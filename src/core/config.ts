@@ -10,6 +10,10 @@ export const PROJECT_NAME = 'RapidSMS'
 export const DB_ROUTER_BATCH_SIZE = 200
 /** A backend name is stored in a 20-character column (behaviour 9). */
 export const BACKEND_NAME_MAX = 20
+/** An identity is stored in a 100-character column (behaviour 9). */
+export const IDENTITY_MAX = 100
+/** Where `rapidsms start` serves the web edge unless told otherwise. */
+export const DEFAULT_WEB = { host: '127.0.0.1', port: 8000 } as const
 
 /** The router names, with RapidSMS's dotted paths accepted as aliases. */
 const ROUTER_ALIASES: Record<string, RouterName> = {
@@ -63,6 +67,20 @@ export const coreSettings = {
   fixtures: z.custom<(em: any) => unknown>((v) => typeof v === 'function', { message: 'expected a function (em) => Promise<void>' }).optional(),
   /** How long a connection actor stays in memory after its last message. */
   connectionIdleMs: z.number().int().positive().default(60_000),
+  /** The web edge `rapidsms start` serves: backend endpoints under /backend/<name>/, /health. */
+  web: z
+    .object({
+      host: z.string().min(1, 'expected a host name or address').default(DEFAULT_WEB.host),
+      port: z.number().int('expected a whole number').min(0, 'expected a port from 0 to 65535').max(65535, 'expected a port from 0 to 65535').default(DEFAULT_WEB.port),
+      /** Largest request body accepted, in bytes (larger: 413). */
+      bodyLimit: z.number().int().positive().default(1024 * 1024),
+      /** How long shutdown waits for requests in flight before closing their connections. */
+      shutdownGraceMs: z.number().int().nonnegative().default(10_000),
+      /** Log one line per request (level info). */
+      requestLog: z.boolean().default(true),
+    })
+    .strict()
+    .default({ host: DEFAULT_WEB.host, port: DEFAULT_WEB.port, bodyLimit: 1024 * 1024, shutdownGraceMs: 10_000, requestLog: true }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 } satisfies z.ZodRawShape
 

@@ -1,0 +1,172 @@
+import type { MessageFields } from '../../core/messages/index.js'
+
+/**
+ * What a backend's inbound view gets from the web edge: the request reduced to what the
+ * gateway protocols use, so views are pure functions tested without a server.
+ */
+export interface InboundRequest {
+  /** Upper-case HTTP method. */
+  method: string
+  /** The raw query string, without the `?`. */
+  query: string
+  /** The raw body (empty for GET). */
+  body: Uint8Array
+  /** The content-type header, if any. */
+  contentType?: string
+}
+
+/** Field name -> the reason it was refused, as Django forms word it. */
+export type FieldErrors = Record<string, string>
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors }
+
+/** A message a gateway delivered: who sent it, its text, and fields kept on the message. */
+export interface InboundMessage {
+  identity: string
+  text: string
+  fields?: MessageFields
+}
+
+/** RapidSMS's answer to an invalid form (behaviour 59); the edge adds one line per field. */
+export const FORM_INVALID = 'form failed to validate'
+
+/** Django's wording, so logs and 400 bodies read like RapidSMS's form errors. */
+export const messages = {
+  required: 'This field is required.',
+  nullCharacters: 'Null characters are not allowed.',
+  maxLength: (limit: number, length: number) => `Ensure this value has at most ${limit} characters (it has ${length}).`,
+  choice: (value: string) => `Select a valid choice. ${value} is not one of the available choices.`,
+  integer: 'Enter a whole number.',
+  dateTime: 'Enter a valid date/time.',
+  json: 'The body is not valid JSON.',
+  jsonObject: 'The body must be a JSON object.',
+} as const
+
+/**
+ * Clean one text field as Django's CharField does: strip surrounding whitespace, refuse
+ * NUL characters, enforce `required` (empty or blank is missing) and `maxLength` (counted in
+ * characters, as the database columns count them). Returns the cleaned value, or records the
+ * error under `name` and returns undefined.
+ */
+export function cleanChar(
+  errors: FieldErrors,
+  name: string,
+  raw: string | undefined | null,
+  options: { required?: boolean; maxLength?: number; strip?: boolean } = {},
+): string | undefined {
+  const { required = true, maxLength, strip = true } = options
+  const value = raw == null ? '' : strip ? raw.trim() : raw
+  if (value.includes('\u0000')) {
+    errors[name] = messages.nullCharacters
+    return undefined
+  }
+  if (value === '') {
+    if (required) {
+      errors[name] = messages.required
+      return undefined
+    }
+    return ''
+  }
+  if (maxLength !== undefined) {
+    const length = characters(value)
+    if (length > maxLength) {
+      errors[name] = messages.maxLength(maxLength, length)
+      return undefined
+    }
+  }
+  return value
+}
+
+/** Length in characters (code points), not UTF-16 units. */
+export function characters(value: string): number {
+  let n = 0
+  for (const _ of value) n++
+  return n
+}
+
+/**
+ * Decode an `application/x-www-form-urlencoded` string (a query string or a form body) to
+ * raw bytes per name. `+` is a space; a malformed `%` escape is kept as is (as Python's
+ * unquote does). A repeated name keeps its last value, as Django's QueryDict.get() does.
+ */
+export function decodeFormBytes(raw: string): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>()
+  if (!raw) return out
+  for (const pair of raw.split('&')) {
+    if (!pair) continue
+    const eq = pair.indexOf('=')
+    const key = utf8.decode(percentDecode(eq < 0 ? pair : pair.slice(0, eq)))
+    out.set(key, percentDecode(eq < 0 ? '' : pair.slice(eq + 1)))
+  }
+  return out
+}
+
+/** Like decodeFormBytes, with every value decoded as UTF-8 (what Django does by default). */
+export function decodeForm(raw: string): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const [key, bytes] of decodeFormBytes(raw)) out.set(key, utf8.decode(bytes))
+  return out
+}
+
+const utf8 = new TextDecoder('utf-8')
+const HEX = /^[0-9a-fA-F]{2}$/
+
+function percentDecode(value: string): Uint8Array {
+  // Fast path: nothing escaped.
+  if (!/[%+]/.test(value)) return Buffer.from(value, 'utf8')
+  const bytes: number[] = []
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i]!
+    if (ch === '+') bytes.push(0x20)
+    else if (ch === '%' && HEX.test(value.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(value.slice(i + 1, i + 3), 16))
+      i += 2
+    } else {
+      const code = value.codePointAt(i)!
+      if (code < 0x80) bytes.push(code)
+      else {
+        const char = String.fromCodePoint(code)
+        for (const b of Buffer.from(char, 'utf8')) bytes.push(b)
+        i += char.length - 1
+      }
+    }
+  }
+  return Uint8Array.from(bytes)
+}
+
+/** The body of a request as text (UTF-8). */
+export function bodyText(request: InboundRequest): string {
+  return utf8.decode(request.body)
+}
+
+/** Is the request body a urlencoded form (what Django's request.POST parses)? */
+export function isUrlencoded(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded'
+}
+
+/**
+ * `application/x-www-form-urlencoded` quoting as Python's `urlencode` (quote_plus) does it:
+ * letters, digits and `_.-~` stay, a space is `+`, every other byte is `%XX` (upper case).
+ */
+export function quotePlus(value: string | Uint8Array): string {
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value
+  let out = ''
+  for (const b of bytes) {
+    if ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b === 0x2e || b === 0x2d || b === 0x7e) out += String.fromCharCode(b)
+    else if (b === 0x20) out += '+'
+    else out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`
+  }
+  return out
+}
+
+/** Python's urlencode(doseq=True) as requests uses it: lists repeat the key, None is left out. */
+export function urlencode(query: Map<string, unknown> | Record<string, unknown>): string {
+  const parts: string[] = []
+  for (const [key, value] of query instanceof Map ? query : Object.entries(query)) {
+    for (const one of Array.isArray(value) ? value : [value]) {
+      if (one === null || one === undefined) continue
+      parts.push(`${quotePlus(key)}=${quotePlus(one instanceof Uint8Array ? one : String(one))}`)
+    }
+  }
+  return parts.join('&')
+}

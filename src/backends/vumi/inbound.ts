@@ -1,0 +1,59 @@
+import { IDENTITY_MAX } from '../../core/config.js'
+import { bodyText, cleanChar, messages, type FieldErrors, type InboundMessage, type InboundRequest, type Parsed } from '../http/form.js'
+import type { InboundView } from '../http/view.js'
+
+/** The fields of a Vumi message RapidSMS reads (VumiForm); all are kept on the message. */
+export const VUMI_REQUIRED = ['message_id', 'to_addr', 'from_addr', 'transport_name', 'transport_type'] as const
+export const VUMI_OPTIONAL = ['in_reply_to', 'session_event', 'content', 'group'] as const
+
+/** How Django's CharField reads a JSON value: null and empty containers are empty. */
+function asText(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined
+  if (typeof value === 'string') return value
+  if (typeof value === 'boolean') return value ? 'True' : 'False'
+  if (typeof value === 'number') return String(value)
+  if (Array.isArray(value) ? value.length === 0 : Object.keys(value as object).length === 0) return undefined
+  return JSON.stringify(value)
+}
+
+/**
+ * Parse a message Vumi's RapidSMS relay POSTs (VumiBackendView + VumiForm, behaviour 65).
+ * The body is JSON whatever the content type, e.g.
+ *
+ *   {"transport_name": "transport", "in_reply_to": null, "group": null,
+ *    "from_addr": "127.0.0.1:38634", "message_type": "user_message", "helper_metadata": {},
+ *    "to_addr": "0.0.0.0:8005", "content": "ping", "message_version": "20110921",
+ *    "transport_type": "telnet", "timestamp": "2012-07-06 14:08:20.845715",
+ *    "transport_metadata": {}, "session_event": "resume",
+ *    "message_id": "56047985ceec40da908ca064f2fd59d3"}
+ *
+ * The text is `content` ('' when empty, null or missing); the fields are every listed field
+ * ('' when missing or null) plus `external_id` = `message_id`, so replies answer it.
+ */
+export function parseVumiInbound(request: InboundRequest): Parsed<InboundMessage> {
+  let data: unknown
+  try {
+    data = JSON.parse(bodyText(request))
+  } catch {
+    return { ok: false, errors: { __all__: messages.json } }
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, errors: { __all__: messages.jsonObject } }
+  const body = data as Record<string, unknown>
+  const errors: FieldErrors = {}
+  const fields: Record<string, string> = {}
+  for (const name of VUMI_REQUIRED) {
+    const value = cleanChar(errors, name, asText(body[name]), name === 'from_addr' ? { maxLength: IDENTITY_MAX } : {})
+    if (value !== undefined) fields[name] = value
+  }
+  for (const name of VUMI_OPTIONAL) {
+    const value = cleanChar(errors, name, asText(body[name]), { required: false })
+    if (value !== undefined) fields[name] = value
+  }
+  if (Object.keys(errors).length) return { ok: false, errors }
+  return { ok: true, value: { identity: fields.from_addr!, text: fields.content!, fields: { ...fields, external_id: fields.message_id! } } }
+}
+
+/** Vumi's inbound view: POST only, 200 with an empty body. */
+export function vumiInbound(): InboundView {
+  return { methods: ['POST'], okBody: '', parse: parseVumiInbound }
+}
