@@ -22,7 +22,13 @@ program
   .command('start')
   .description('start the project: its actors, backends and web edge; Ctrl-C stops it cleanly')
   .option('--no-migrate', 'do not apply pending migrations at start (fail if there are any)')
-  .action(async (options: { migrate: boolean }) => start(await config(), options))
+  .option('--host <host>', 'address the web edge listens on (default: the web.host setting, 127.0.0.1)')
+  .option('--port <port>', 'port of the web edge, 0 for any free one (default: the web.port setting, 8000)', (value) => {
+    const port = Number(value)
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('--port', 'expected a port from 0 to 65535')
+    return port
+  })
+  .action(async (options: { migrate: boolean; host?: string; port?: number }) => start(await config(), options))
 
 program
   .command('migrate')

@@ -60,7 +60,7 @@ describe('rapidsms migrate and start', () => {
   })
 
   it('start migrates, says it is ready, and stops cleanly on SIGINT', async () => {
-    const { child, output } = await rapidsmsUntil(['start'], 'Fixture is ready', { cwd: project, env: { DATABASE_URL: scratch.url, RAPIDSMS_LOG_LEVEL: 'info' } })
+    const { child, output } = await rapidsmsUntil(['start', '--port', '0'], 'Fixture is ready', { cwd: project, env: { DATABASE_URL: scratch.url, RAPIDSMS_LOG_LEVEL: 'info' } })
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
     child.kill('SIGINT')
     expect(await exited).toBe(0)

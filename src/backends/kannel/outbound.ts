@@ -1,7 +1,7 @@
 import { ConfigError } from '../../core/errors.js'
 import type { BackendConfig } from '../base.js'
 import type { GatewayRequest } from '../http/client.js'
-import { urlencode } from '../http/form.js'
+import { quotePlus, urlencode } from '../http/form.js'
 import { codecOf, encodeText, ENCODE_ERRORS, fitsGsm7, type Charset, type EncodeErrors } from './encoding.js'
 
 /** Where RapidSMS serves Kannel's delivery reports (its urls.py under `^kannel/`). */
@@ -21,6 +21,8 @@ export interface KannelOptions {
   coding: number | 'auto'
   encodeErrors: EncodeErrors
   deliveryReportUrl?: string
+  /** The backend's `shared_secret`, added to the dlr-url so delivery reports pass the guard. */
+  secret?: string
 }
 
 /**
@@ -53,6 +55,7 @@ export function kannelOptions(config: BackendConfig): KannelOptions {
     coding: coding === 'auto' ? 'auto' : Number(coding),
     encodeErrors: encodeErrors as EncodeErrors,
     deliveryReportUrl: deliveryReportUrl || undefined,
+    secret: typeof config.shared_secret === 'string' && config.shared_secret ? config.shared_secret : undefined,
   }
 }
 
@@ -60,8 +63,10 @@ export function kannelOptions(config: BackendConfig): KannelOptions {
  * The dlr-url Kannel calls back (behaviour 63): our delivery-report view with the message id
  * and Kannel's escapes for status, status text, SMSC, SMS id, time and phone.
  */
-export function deliveryReportUrl(base: string, id: string): string {
-  return `${base}${DELIVERY_REPORT_PATH}?message_id=${id}&status=%d&status_text=%A&smsc=%i&sms_id=%I&date_sent=%t&identity=%p`
+export function deliveryReportUrl(base: string, id: string, secret?: string): string {
+  const url = `${base}${DELIVERY_REPORT_PATH}?message_id=${id}&status=%d&status_text=%A&smsc=%i&sms_id=%I&date_sent=%t&identity=%p`
+  // Kannel copies the URL as is but for its %-escapes, so a literal % in the secret is doubled.
+  return secret === undefined ? url : `${url}&secret=${quotePlus(secret).replaceAll('%', '%%')}`
 }
 
 /**
@@ -82,7 +87,7 @@ export function buildSendsmsRequest(options: KannelOptions, id: string, text: st
   query.set('charset', options.charset)
   if (options.deliveryReportUrl) {
     query.set('dlr-mask', DLR_MASK)
-    query.set('dlr-url', deliveryReportUrl(options.deliveryReportUrl, id))
+    query.set('dlr-url', deliveryReportUrl(options.deliveryReportUrl, id, options.secret))
   }
   const encoded = urlencode(query)
   const base = options.sendsmsUrl.replace(/\?$/, '')

@@ -1,31 +1,51 @@
 import { getLogger } from '../../core/logger.js'
 import { startRouter, stopRouter } from '../../router/index.js'
+import { startEdge, type EdgeServer } from '../../web/index.js'
 import type { LoadedConfig } from '../load-config.js'
 import { projectDatabaseUrl } from './migrate.js'
 
 const log = getLogger('rapidsms.cli')
 
+export interface StartOptions {
+  migrate: boolean
+  /** Override `web.host` / `web.port`. */
+  host?: string
+  port?: number
+}
+
 /**
- * `rapidsms start`: start the host (applying pending migrations unless told not to) and run
- * until SIGINT/SIGTERM, then finish the messages in flight and close everything.
+ * `rapidsms start`: start the host (applying pending migrations unless told not to) and its
+ * web edge, and run until SIGINT/SIGTERM; then stop taking requests, finish those in flight,
+ * stop the actors and close the database.
  */
-export async function start(config: LoadedConfig, options: { migrate: boolean }): Promise<void> {
+export async function start(config: LoadedConfig, options: StartOptions): Promise<void> {
   const host = await startRouter(config.settings, { databaseUrl: projectDatabaseUrl(config), cwd: config.dir, migrate: options.migrate })
+  let edge: EdgeServer
+  try {
+    edge = await startEdge(host, { host: options.host, port: options.port })
+  } catch (error) {
+    await stopRouter()
+    throw error
+  }
   log.info(
     {
       project: host.settings.projectName,
       apps: host.apps.map((a) => a.name),
       backends: [...host.backends.keys()],
       database: host.db.dialect === 'sqlite' ? host.db.target.location : 'postgresql',
+      url: edge.url,
     },
     `${host.settings.projectName} is ready`,
   )
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
-      log.info({ signal }, 'shutting down')
+      log.info({ signal, inFlight: edge.inFlight }, 'shutting down')
       process.off('SIGINT', shutdown)
       process.off('SIGTERM', shutdown)
-      void stopRouter().then(resolve)
+      void edge
+        .close()
+        .then(() => stopRouter())
+        .then(resolve)
     }
     process.on('SIGINT', shutdown)
     process.on('SIGTERM', shutdown)

@@ -1,0 +1,179 @@
+import { Hono, type Context } from 'hono'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import type { BackendClass } from '../backends/base.js'
+import { FORM_INVALID, type FieldErrors, type InboundRequest } from '../backends/http/form.js'
+import type { Endpoint, HttpReceiving, InboundView, InboundViewFactory } from '../backends/http/view.js'
+import { ConfigError } from '../core/errors.js'
+import { getLogger } from '../core/logger.js'
+import type { Host } from '../runtime/host.js'
+import { BodyTooLarge, inboundRequest } from './inbound-request.js'
+import { anyGuard, backendGuard, type Guard, type GuardRequest } from './protection.js'
+
+const log = getLogger('rapidsms.web')
+
+export interface EdgeOptions {
+  /** Largest request body accepted, in bytes. */
+  bodyLimit?: number
+  /** Log one line per request. */
+  requestLog?: boolean
+  /** True once shutdown began: requests then get `Connection: close`, /health says stopping. */
+  stopping?: () => boolean
+}
+
+/** A backend reachable over HTTP: its inbound view and guard. */
+interface Mounted {
+  name: string
+  view: InboundView
+  guard: Guard
+}
+
+/** Routes of the edge, for logs and docs: the backend paths and the shared endpoints. */
+export interface EdgeRoutes {
+  backends: string[]
+  endpoints: string[]
+}
+
+/** The body of a 400: RapidSMS's text, then one line per refused field. */
+export function formInvalidBody(errors: FieldErrors): string {
+  return [FORM_INVALID, ...Object.entries(errors).map(([field, reason]) => (field === '__all__' ? reason : `${field}: ${reason}`))].join('\n')
+}
+
+/**
+ * The web edge as a Hono app: each configured backend with an inbound view at
+ * `/backend/<name>/`, the shared endpoints of backend classes (Kannel's delivery reports at
+ * `/kannel/delivery-report/`), and `/health`. The router runs inside the request (the
+ * blocking router): a gateway gets its answer once the message was processed and its
+ * replies sent.
+ */
+export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; routes: EdgeRoutes } {
+  const bodyLimit = options.bodyLimit ?? host.settings.web.bodyLimit
+  const stopping = options.stopping ?? (() => false)
+  const backends = new Map<string, Mounted>()
+  const endpoints = new Map<string, { endpoint: Endpoint; guards: Guard[] }>()
+  for (const [name, entry] of Object.entries(host.settings.backends)) {
+    const engine = entry.engine as BackendClass & HttpReceiving
+    const config = host.backends.get(name)?.backend.config ?? {}
+    const guard = backendGuard(name, config)
+    const factory = viewFactory(name, engine, config)
+    if (factory) backends.set(name, { name, view: buildView(name, factory, config), guard })
+    for (const endpoint of engine.endpoints ?? []) {
+      const shared = endpoints.get(endpoint.path) ?? { endpoint, guards: [] }
+      shared.guards.push(guard)
+      endpoints.set(endpoint.path, shared)
+    }
+  }
+
+  const app = new Hono()
+  app.use(async (c, next) => {
+    const started = performance.now()
+    await next()
+    if (stopping()) c.header('connection', 'close')
+    if (options.requestLog ?? host.settings.web.requestLog) {
+      log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10, ip: peer(c) }, 'request')
+    }
+  })
+
+  app.get('/health', (c) => {
+    const stats = host.stats()
+    return c.json({ status: stopping() ? 'stopping' : 'ok', ...stats }, stopping() ? 503 : 200)
+  })
+
+  for (const [path, { endpoint, guards }] of endpoints) {
+    const guard = anyGuard(guards)
+    const handler = (c: Context) =>
+      serve(c, endpoint.methods, guard, `endpoint ${path}`, async (request) => {
+        const answer = await endpoint.handle(request, host)
+        return answer.status === 200 ? c.body(answer.body, 200, TEXT) : invalid(c, `endpoint ${path}`, answer.errors)
+      })
+    app.all(path, handler)
+    app.all(path.replace(/\/$/, ''), handler)
+  }
+
+  const backendHandler = async (c: Context): Promise<Response> => {
+    const mounted = backends.get(c.req.param('name') ?? '')
+    if (!mounted) return c.text('Not Found', 404)
+    const { name, view, guard } = mounted
+    return serve(c, view.methods, guard, name, async (request) => {
+      const parsed = view.parse(request)
+      if (!parsed.ok) return invalid(c, name, parsed.errors)
+      const { identity, text, fields } = parsed.value
+      const [connection] = await host.lookupConnections(name, [identity])
+      await host.receive(text, connection!, fields ?? {})
+      return c.body(view.okBody, 200, TEXT)
+    })
+  }
+  app.all('/backend/:name/', backendHandler)
+  app.all('/backend/:name', backendHandler)
+
+  app.notFound((c) => c.text('Not Found', 404))
+  app.onError((error, c) => {
+    log.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed')
+    return c.text('Internal Server Error', 500)
+  })
+
+  /** Method check (405), guard (401/403), body (413), then the handler; failures logged. */
+  async function serve(c: Context, methods: readonly string[], guard: Guard, what: string, handle: (request: InboundRequest) => Promise<Response>): Promise<Response> {
+    // HEAD is not GET here: RapidSMS's views answer it 405, and it must not run the router.
+    const method = c.req.raw.method
+    if (!methods.includes(method)) return c.text('Method Not Allowed', 405, { allow: methods.join(', ') })
+    if (guard.active) {
+      const refusal = guard.check(guardRequest(c))
+      if (refusal) {
+        log.warn({ backend: what, ip: peer(c), status: refusal.status, reason: refusal.reason }, 'request refused')
+        return c.text(refusal.status === 401 ? 'Unauthorized' : 'Forbidden', refusal.status, refusal.challenge ? { 'www-authenticate': refusal.challenge } : {})
+      }
+    }
+    let request: InboundRequest
+    try {
+      request = await inboundRequest(c, bodyLimit)
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        log.warn({ backend: what, ip: peer(c), reason: error.message }, 'request refused')
+        return c.text('Payload Too Large', 413)
+      }
+      throw error
+    }
+    if (stopping()) return c.text('Service Unavailable', 503, { 'retry-after': '5' })
+    return handle(request)
+  }
+
+  return { app, routes: { backends: [...backends.keys()].map((n) => `/backend/${n}/`), endpoints: [...endpoints.keys()] } }
+}
+
+const TEXT = { 'content-type': 'text/plain; charset=utf-8' }
+
+function invalid(c: Context, what: string, errors: FieldErrors): Response {
+  log.warn({ backend: what, method: c.req.raw.method, errors }, FORM_INVALID)
+  return c.body(formInvalidBody(errors), 400, TEXT)
+}
+
+function viewFactory(name: string, engine: HttpReceiving, config: Record<string, unknown>): InboundViewFactory | undefined {
+  const override = config.inbound
+  if (override === undefined || override === null) return engine.inbound
+  if (override === false) return undefined
+  if (typeof override !== 'function') throw new ConfigError(`backends.${name}.inbound`, 'expected an inbound view (e.g. genericHttpInbound) or false')
+  return override as InboundViewFactory
+}
+
+function buildView(name: string, factory: InboundViewFactory, config: Record<string, unknown>): InboundView {
+  try {
+    return factory(config)
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(`backends.${name}${error.key ? `.${error.key}` : ''}`, error.message.replace(/^Invalid setting "[^"]*": /, ''))
+    throw error
+  }
+}
+
+function peer(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address
+  } catch {
+    return undefined
+  }
+}
+
+function guardRequest(c: Context): GuardRequest {
+  const url = c.req.raw.url
+  const q = url.indexOf('?')
+  return { ip: peer(c), header: (name) => c.req.header(name), query: q < 0 ? '' : url.slice(q + 1) }
+}
