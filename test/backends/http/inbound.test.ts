@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError } from '../../../src/core/errors.js'
+import { genericHttpInbound, parseGenericHttp, type InboundRequest } from '../../../src/backends/http/index.js'
+
+const get = (query: string): InboundRequest => ({ method: 'GET', query, body: new Uint8Array() })
+const post = (body: string, contentType = 'application/x-www-form-urlencoded', query = ''): InboundRequest => ({
+  method: 'POST',
+  query,
+  body: Buffer.from(body),
+  contentType,
+})
+
+describe('generic HTTP inbound form (section J)', () => {
+  it('reads identity and text from the query of a GET (56, 57)', () => {
+    expect(parseGenericHttp(get('identity=1112223333&text=hi+there'))).toEqual({ ok: true, value: { identity: '1112223333', text: 'hi there' } })
+  })
+
+  it('reads them from the urlencoded body of a POST, not its query (56)', () => {
+    expect(parseGenericHttp(post('identity=1112223333&text=hi%20there'))).toEqual({ ok: true, value: { identity: '1112223333', text: 'hi there' } })
+    expect(parseGenericHttp(post('', undefined, 'identity=1&text=x')).ok).toBe(false)
+  })
+
+  it('a POST body that is not a form is no data', () => {
+    expect(parseGenericHttp(post('{"identity":"1","text":"x"}', 'application/json'))).toEqual({
+      ok: false,
+      errors: { text: 'This field is required.', identity: 'This field is required.' },
+    })
+  })
+
+  it('custom parameter names replace the defaults, which are then refused (57)', () => {
+    const view = genericHttpInbound({ identity_name: 'phone', text_name: 'message' })
+    expect(view.parse(get('phone=1112223333&message=hi+there'))).toEqual({ ok: true, value: { identity: '1112223333', text: 'hi there' } })
+    expect(view.parse(get('identity=1112223333&text=hi+there'))).toEqual({
+      ok: false,
+      errors: { message: 'This field is required.', phone: 'This field is required.' },
+    })
+  })
+
+  it.each([
+    ['missing text', 'identity=1', { text: 'This field is required.' }],
+    ['missing identity', 'text=hi', { identity: 'This field is required.' }],
+    ['empty text', 'identity=1&text=', { text: 'This field is required.' }],
+    ['blank text', 'identity=1&text=+++', { text: 'This field is required.' }],
+    ['blank identity', 'identity=%20&text=hi', { identity: 'This field is required.' }],
+    ['wrong names', 'invalid-phone=1112223333&message=hi+there', { text: 'This field is required.', identity: 'This field is required.' }],
+    ['an identity over 100 characters', `identity=${'1'.repeat(101)}&text=hi`, { identity: 'Ensure this value has at most 100 characters (it has 101).' }],
+    ['a NUL character', 'identity=1&text=a%00b', { text: 'Null characters are not allowed.' }],
+  ])('%s is invalid, naming the field (57, 59)', (_, query, errors) => {
+    expect(parseGenericHttp(get(query))).toEqual({ ok: false, errors })
+  })
+
+  it('an identity of exactly 100 characters is fine (9)', () => {
+    expect(parseGenericHttp(get(`identity=${'é'.repeat(100)}&text=x`)).ok).toBe(true)
+  })
+
+  it('trims text and identity; extra parameters are ignored (57, 60)', () => {
+    expect(parseGenericHttp(get('identity=+44+&text=++echo+hi++&extra=1'))).toEqual({ ok: true, value: { identity: '44', text: 'echo hi' } })
+  })
+
+  it('decodes UTF-8, keeps malformed escapes, and takes the last of repeated values (as Django)', () => {
+    expect(parseGenericHttp(get('identity=1&text=caf%C3%A9+100%'))).toEqual({ ok: true, value: { identity: '1', text: 'café 100%' } })
+    expect(parseGenericHttp(get('identity=1&text=a&text=b'))).toEqual({ ok: true, value: { identity: '1', text: 'b' } })
+  })
+
+  it('GET and POST only, answering OK (56, 58)', () => {
+    const view = genericHttpInbound({})
+    expect(view.methods).toEqual(['GET', 'POST'])
+    expect(view.okBody).toBe('OK')
+  })
+
+  it('bad parameter names are setting errors', () => {
+    expect(() => genericHttpInbound({ identity_name: '' })).toThrow(ConfigError)
+    expect(() => genericHttpInbound({ identity_name: 'x', text_name: 'x' })).toThrow(/must differ/)
+  })
+})
