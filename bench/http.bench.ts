@@ -1,0 +1,132 @@
+/**
+ * HTTP benchmark: the reference workload (bench/workload.ts) sent to the generic HTTP
+ * backend by autocannon, 64 connections for 15 s, with the blocking router on PostgreSQL.
+ * Server, load generator and PostgreSQL each run in their own processes; the CPU each used
+ * during the measured run goes to stderr, the figure to stdout as one JSON line.
+ *
+ *   npm run bench -- http
+ *
+ * RAPIDSMS_BENCH_POSTGRES_URL picks the server (default postgres://postgres@127.0.0.1:5432/postgres);
+ * BENCH_DURATION and BENCH_CONNECTIONS change the run.
+ */
+import { fork, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import { DatabaseBackend } from '../src/index.js'
+import { coreEntities, coreMigrations, Database } from '../src/models/index.js'
+import { createScratchPostgres } from '../src/models/make-migration.js'
+import { backendName, verify } from './workload.js'
+
+const POSTGRES = process.env.RAPIDSMS_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64)
+const DURATION = Number(process.env.BENCH_DURATION ?? 15)
+const WARMUP = 3
+const TICKS = 100 // clock ticks per second in /proc (USER_HZ)
+
+interface Stats {
+  stats: { received: number; sent: number; sendFailures: number; appErrors: number }
+  cpu: NodeJS.CpuUsage
+  memory: number
+}
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
+const log = (line: string) => process.stderr.write(`${line}\n`)
+
+/** Busy and total jiffies of the whole machine. */
+function machineCpu(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+  const total = fields.reduce((a, b) => a + b, 0)
+  return { busy: total - fields[3]! - (fields[4] ?? 0), total }
+}
+
+/** CPU seconds (user + system) used so far by processes. */
+function processCpu(pids: number[]): number {
+  let ticks = 0
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // The process has exited.
+    }
+  }
+  return ticks / TICKS
+}
+
+function runLoad(url: string, connections: number, duration: number): Promise<{ result: import('autocannon').Result; cpu: NodeJS.CpuUsage }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', here('./support/load.ts'), JSON.stringify({ url, connections, duration })], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited with ${code}`))))
+  })
+}
+
+const scratch = await createScratchPostgres(POSTGRES, 'rapidsms_bench')
+const dbName = new URL(scratch.url).pathname.slice(1)
+const server = fork(here('./support/http-server.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, DATABASE_URL: scratch.url }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+const ask = <T>(type: string) =>
+  new Promise<T>((resolve) => {
+    server.once('message', (m: T) => resolve(m))
+    server.send({ type })
+  })
+try {
+  const { port } = await new Promise<{ port: number }>((resolve, reject) => {
+    server.once('message', (m: { port: number }) => resolve(m))
+    server.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
+  })
+  const url = `http://127.0.0.1:${port}/backend/${backendName}/`
+  log(`server on ${url}; warming up for ${WARMUP} s`)
+  await runLoad(url, CONNECTIONS, WARMUP)
+
+  const admin = new pg.Client({ connectionString: POSTGRES })
+  await admin.connect()
+  const pgPids = async () => (await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [dbName])).rows.map((r) => r.pid)
+  const pgBefore = processCpu(await pgPids())
+  const before = await ask<Stats>('stats')
+  const machineBefore = machineCpu()
+  const load = await runLoad(url, CONNECTIONS, DURATION)
+  const machineAfter = machineCpu()
+  const after = await ask<Stats>('stats')
+  const pgAfter = processCpu(await pgPids())
+  await admin.end()
+
+  const { result } = load
+  const seconds = result.duration
+  const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6
+  const serverCpu = (cpuOf(after.cpu) - cpuOf(before.cpu)) / seconds
+  const loadCpu = cpuOf(load.cpu) / seconds
+  const postgresCpu = (pgAfter - pgBefore) / seconds
+  const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)
+  const ok2xx = Object.entries(result.statusCodeStats).reduce((n, [code, { count }]) => (code.startsWith('2') ? n + Number(count) : n), 0)
+
+  const exited = new Promise((resolve) => server.once('exit', resolve))
+  server.send({ type: 'stop' })
+  await exited
+  const db = await Database.open({ url: scratch.url, entities: [...coreEntities, ...DatabaseBackend.entities!], migrations: [...coreMigrations, ...DatabaseBackend.migrations!] })
+  const check = await verify(db, after.stats.received)
+  await db.close()
+  const rowsVerified = check.ok && after.stats.sendFailures === 0 && after.stats.appErrors === 0 && ok2xx <= after.stats.received && result.errors === 0
+
+  log(`cores ${readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length}; CPU during the run (cores busy): server ${serverCpu.toFixed(2)}, load generator ${loadCpu.toFixed(2)}, PostgreSQL ${postgresCpu.toFixed(2)}, machine ${(machineBusy * 100).toFixed(0)}% busy`)
+  log(`requests answered 2xx ${ok2xx} (server received ${after.stats.received} incl. warm-up and cut-off requests), rows ${check.rows}/${check.expected}, errors ${result.errors}, timeouts ${result.timeouts}, server RSS ${(after.memory / 2 ** 20).toFixed(0)} MB`)
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'http',
+      router: 'blocking',
+      db: 'postgres',
+      connections: CONNECTIONS,
+      reqPerSec: Math.round(ok2xx / seconds),
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+      non2xx: result.non2xx,
+      rowsVerified,
+    })}\n`,
+  )
+  if (!rowsVerified) process.exitCode = 1
+} finally {
+  if (server.exitCode === null) server.kill()
+  await scratch.drop()
+}
