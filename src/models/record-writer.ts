@@ -71,6 +71,13 @@ export class RecordWriter {
       if (rows) rows.push(...write.rows)
       else byEntity.set(write.entity, [...write.rows])
     }
+    // One multi-row INSERT is atomic by itself: a transaction (BEGIN, COMMIT) would triple
+    // the round trips of the common case, a batch of one table.
+    if (byEntity.size === 1) {
+      const [entity, rows] = byEntity.entries().next().value!
+      await this.orm.em.fork().insertMany(entity, rows)
+      return
+    }
     await this.orm.em.fork().transactional(async (em) => {
       for (const [entity, rows] of byEntity) await em.insertMany(entity, rows)
     })

@@ -47,6 +47,7 @@ export class Host implements RouterServices {
   readonly pipeline: MessagePipeline
   readonly #connections = new Map<string, ConnectionActor>()
   readonly #lookups = new Map<string, Promise<Connection>>()
+  readonly #lookupBatches = new Map<string, { identities: string[]; rows: Promise<Map<string, Connection>> }>()
   #sweeper: NodeJS.Timeout | undefined
   #stopping = false
   #received = 0
@@ -142,22 +143,39 @@ export class Host implements RouterServices {
 
   /**
    * One connection per identity on a backend, created on the fly (docs 8.1.7). Connections
-   * of live connection actors come from memory; others from the database, once each.
+   * of live connection actors come from memory; the others are looked up together: every
+   * identity missing in one turn of the event loop goes into one query, and concurrent
+   * lookups of one identity share it (a burst of new phones costs a few queries, not a few
+   * per phone).
    */
   async lookupConnections(backend: string | { name: string }, identities: string[]): Promise<Connection[]> {
     const name = typeof backend === 'string' ? backend : backend.name
     const known = (key: string) => this.#connections.get(key)?.connection ?? this.#lookups.get(key)
-    const missing = [...new Set(identities)].filter((identity) => !known(connectionKey(name, identity)))
-    if (missing.length) {
-      // One query for every identity not in memory; concurrent lookups of one identity share it.
-      const rows = lookupConnectionRows(this.db.orm.em.fork(), name, missing)
-      missing.forEach((identity, i) => {
-        const key = connectionKey(name, identity)
-        const one = rows.then((all) => this.#actorFor(all[i]!).connection).finally(() => this.#lookups.delete(key))
-        this.#lookups.set(key, one)
-      })
+    for (const identity of new Set(identities)) {
+      const key = connectionKey(name, identity)
+      if (known(key)) continue
+      const batch = this.#lookupBatch(name)
+      batch.identities.push(identity)
+      const one = batch.rows.then((rows) => this.#actorFor(rows.get(identity)!).connection).finally(() => this.#lookups.delete(key))
+      this.#lookups.set(key, one)
     }
     return Promise.all(identities.map((identity) => known(connectionKey(name, identity))!))
+  }
+
+  #lookupBatch(name: string): { identities: string[]; rows: Promise<Map<string, Connection>> } {
+    let batch = this.#lookupBatches.get(name)
+    if (!batch) {
+      const identities: string[] = []
+      const rows = new Promise<Map<string, Connection>>((resolve, reject) =>
+        setImmediate(() => {
+          this.#lookupBatches.delete(name)
+          lookupConnectionRows(this.db.orm.em.fork(), name, identities).then((all) => resolve(new Map(all.map((c) => [c.identity, c]))), reject)
+        }),
+      )
+      batch = { identities, rows }
+      this.#lookupBatches.set(name, batch)
+    }
+    return batch
   }
 
   getApp<T>(appClass: abstract new (...args: any[]) => T): T | undefined {
