@@ -110,7 +110,12 @@ try {
   await db.close()
   const rowsVerified = check.ok && after.stats.sendFailures === 0 && after.stats.appErrors === 0 && ok2xx <= after.stats.received && result.errors === 0
 
-  log(`cores ${readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length}; CPU during the run (cores busy): server ${serverCpu.toFixed(2)}, load generator ${loadCpu.toFixed(2)}, PostgreSQL ${postgresCpu.toFixed(2)}, machine ${(machineBusy * 100).toFixed(0)}% busy`)
+  const cores = readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? 1
+  const others = Math.max(0, machineBusy * cores - serverCpu - loadCpu - postgresCpu)
+  log(
+    `cores ${cores}; CPU during the run (cores busy): server ${serverCpu.toFixed(2)}, load generator ${loadCpu.toFixed(2)}, PostgreSQL ${postgresCpu.toFixed(2)}, ` +
+      `other processes ${others.toFixed(2)}; machine ${(machineBusy * 100).toFixed(0)}% busy; server CPU per request ${((serverCpu / (ok2xx / seconds)) * 1e6).toFixed(0)} us`,
+  )
   log(`requests answered 2xx ${ok2xx} (server received ${after.stats.received} incl. warm-up and cut-off requests), rows ${check.rows}/${check.expected}, errors ${result.errors}, timeouts ${result.timeouts}, server RSS ${(after.memory / 2 ** 20).toFixed(0)} MB`)
   process.stdout.write(
     `${JSON.stringify({

@@ -26,7 +26,8 @@ declare module 'autocannon' {
     method?: string
     headers?: Record<string, string>
     body?: string
-    requests?: { setupRequest?: (request: Record<string, unknown>, context: Record<string, unknown>) => Record<string, unknown> }[]
+    requests?: { body?: string; setupRequest?: (request: Record<string, unknown>, context: Record<string, unknown>) => Record<string, unknown> }[]
+    setupClient?: (client: { setRequests(requests: { body?: string }[]): void }) => void
   }
   function autocannon(options: Options): Promise<Result>
   export default autocannon

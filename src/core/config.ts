@@ -130,6 +130,7 @@ function toConfigError(error: z.ZodError, known: string[]): ConfigError {
   const issue = error.issues[0]!
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!
+    if (issue.path.length) return new ConfigError([...issue.path, key].join('.'), 'unknown setting')
     const near = known.find((k) => k.toLowerCase() === key.toLowerCase().replaceAll('_', ''))
     const hint = near ? ` (did you mean "${near}"?)` : ` (known settings: ${known.join(', ')})`
     return new ConfigError([...issue.path, key].join('.'), `unknown setting${hint}`)
