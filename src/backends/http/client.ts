@@ -71,3 +71,31 @@ export function requestTimeout(config: Record<string, unknown>): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new ConfigError('timeout_ms', 'expected a whole number of milliseconds > 0')
   return value
 }
+
+/** The settings every gateway backend reads to send (RapidSMS's names). */
+export interface SendsmsSettings {
+  /** Where to send; undefined when not set. */
+  sendsmsUrl?: string
+  /** Parameters sent with every message. */
+  sendsmsParams: Record<string, unknown>
+  /** HTTP basic auth towards the gateway, when both are set. */
+  sendsmsUser?: string
+  sendsmsPass?: string
+}
+
+/**
+ * Read `sendsms_url` (`example` shows one in the error), `sendsms_params`, `sendsms_user`
+ * and `sendsms_pass`, throwing a ConfigError naming the key at fault.
+ */
+export function sendsmsSettings(config: Record<string, unknown>, example: string): SendsmsSettings {
+  const url = config.sendsms_url
+  if (url !== undefined && url !== null && url !== '' && (typeof url !== 'string' || !URL.canParse(url))) throw new ConfigError('sendsms_url', `expected a URL such as ${example}`)
+  const params = config.sendsms_params ?? {}
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new ConfigError('sendsms_params', 'expected an object of parameters sent with every message')
+  const text = (key: string) => {
+    const value = config[key]
+    if (value !== undefined && value !== null && typeof value !== 'string') throw new ConfigError(key, 'expected a string')
+    return (value as string | null | undefined) || undefined
+  }
+  return { sendsmsUrl: (url as string | null | undefined) || undefined, sendsmsParams: params as Record<string, unknown>, sendsmsUser: text('sendsms_user'), sendsmsPass: text('sendsms_pass') }
+}

@@ -1,6 +1,7 @@
 import type { BackendContext } from '../../core/messages/index.js'
-import { BackendBase, type BackendConfig } from '../base.js'
-import { gatewayRequest, requestTimeout, type GatewayRequest } from '../http/client.js'
+import type { BackendConfig } from '../base.js'
+import type { GatewayRequest } from '../http/client.js'
+import { GatewayBackend } from '../http/gateway-backend.js'
 import type { HttpReceiving } from '../http/view.js'
 import { deliveryReportEndpoint, DeliveryReport } from './delivery-report.js'
 import { kannelInbound } from './inbound.js'
@@ -23,26 +24,19 @@ import { buildSendsmsRequest, kannelOptions, type KannelOptions } from './outbou
  *   },
  * }
  */
-export class KannelBackend extends BackendBase {
+export class KannelBackend extends GatewayBackend<KannelOptions> {
   static override entities = [DeliveryReport]
   static override migrations = migrations
   static readonly inbound = kannelInbound
   static readonly endpoints = [deliveryReportEndpoint]
-  declare options: KannelOptions
-  declare timeoutMs: number
 
-  override configure(config: BackendConfig): void {
-    this.options = kannelOptions(config)
-    this.timeoutMs = requestTimeout(config)
+  protected override readOptions(config: BackendConfig): KannelOptions {
+    return kannelOptions(config)
   }
 
   /** The sendsms request for a message (RapidSMS's prepare_request). */
-  prepareRequest(id: string, text: string, identities: string[], _context: BackendContext = {}): GatewayRequest {
+  override prepareRequest(id: string, text: string, identities: string[], _context: BackendContext = {}): GatewayRequest {
     return buildSendsmsRequest(this.options, id, text, identities, this.name)
-  }
-
-  override async send(id: string, text: string, identities: string[], context: BackendContext): Promise<void> {
-    await gatewayRequest(this.name, this.prepareRequest(id, text, identities, context), this.timeoutMs)
   }
 }
 

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../core/errors.js'
 import type { BackendConfig } from '../base.js'
-import type { GatewayRequest } from '../http/client.js'
+import { sendsmsSettings, type GatewayRequest } from '../http/client.js'
 import { quotePlus, urlencode } from '../http/form.js'
 import { codecOf, encodeText, ENCODE_ERRORS, fitsGsm7, type Charset, type EncodeErrors } from './encoding.js'
 
@@ -31,25 +31,20 @@ export interface KannelOptions {
  * `encode_errors` ignore. `coding: 'auto'` makes the charset default UTF-8.
  */
 export function kannelOptions(config: BackendConfig): KannelOptions {
-  const sendsmsUrl = config.sendsms_url || DEFAULT_SENDSMS_URL
-  if (typeof sendsmsUrl !== 'string' || !URL.canParse(sendsmsUrl)) throw new ConfigError('sendsms_url', 'expected a URL such as http://127.0.0.1:13013/cgi-bin/sendsms')
-  const sendsmsParams = config.sendsms_params ?? {}
-  if (typeof sendsmsParams !== 'object' || sendsmsParams === null || Array.isArray(sendsmsParams)) {
-    throw new ConfigError('sendsms_params', 'expected an object of query parameters, e.g. { smsc: "FAKE", from: "789", username: "rapidsms", password: "..." }')
-  }
+  const { sendsmsUrl = DEFAULT_SENDSMS_URL, sendsmsParams } = sendsmsSettings(config, DEFAULT_SENDSMS_URL)
   const coding = config.coding || 0
   if (coding !== 'auto' && ![0, 1, 2, '0', '1', '2'].includes(coding as number)) throw new ConfigError('coding', 'expected 0 (7-bit), 1 (8-bit), 2 (UCS-2) or "auto"')
   const charset = config.charset || (coding === 'auto' ? 'UTF-8' : 'ascii')
   if (typeof charset !== 'string' || !charset) throw new ConfigError('charset', 'expected a charset name such as ascii or UTF-8')
   const encodeErrors = config.encode_errors || 'ignore'
   if (!ENCODE_ERRORS.includes(encodeErrors as EncodeErrors)) throw new ConfigError('encode_errors', `expected one of ${ENCODE_ERRORS.join(', ')}`)
-  const deliveryReportUrl = config.delivery_report_url ?? undefined
+  const deliveryReportUrl = config.delivery_report_url || undefined
   if (deliveryReportUrl !== undefined && (typeof deliveryReportUrl !== 'string' || !URL.canParse(deliveryReportUrl))) {
     throw new ConfigError('delivery_report_url', 'expected the full URL Kannel reaches this server at, e.g. http://127.0.0.1:8000')
   }
   return {
     sendsmsUrl,
-    sendsmsParams: sendsmsParams as Record<string, unknown>,
+    sendsmsParams,
     charset,
     codec: codecOf(charset),
     coding: coding === 'auto' ? 'auto' : Number(coding),

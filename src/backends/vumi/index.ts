@@ -1,6 +1,7 @@
 import type { BackendContext } from '../../core/messages/index.js'
-import { BackendBase, type BackendConfig } from '../base.js'
-import { gatewayRequest, requestTimeout, type GatewayRequest } from '../http/client.js'
+import type { BackendConfig } from '../base.js'
+import type { GatewayRequest } from '../http/client.js'
+import { GatewayBackend } from '../http/gateway-backend.js'
 import type { HttpReceiving } from '../http/view.js'
 import { vumiInbound } from './inbound.js'
 import { buildVumiRequest, vumiOptions, type VumiOptions } from './outbound.js'
@@ -12,23 +13,16 @@ import { buildVumiRequest, vumiOptions, type VumiOptions } from './outbound.js'
  * @example
  * backends: { 'vumi-fake-smsc': { engine: VumiBackend, sendsms_url: 'http://127.0.0.1:9000/send/' } }
  */
-export class VumiBackend extends BackendBase {
+export class VumiBackend extends GatewayBackend<VumiOptions> {
   static readonly inbound = vumiInbound
-  declare options: VumiOptions
-  declare timeoutMs: number
 
-  override configure(config: BackendConfig): void {
-    this.options = vumiOptions(config)
-    this.timeoutMs = requestTimeout(config)
+  protected override readOptions(config: BackendConfig): VumiOptions {
+    return vumiOptions(config)
   }
 
   /** The JSON POST for a message (RapidSMS's prepare_request). */
-  prepareRequest(id: string, text: string, identities: string[], context: BackendContext = {}): GatewayRequest {
+  override prepareRequest(id: string, text: string, identities: string[], context: BackendContext = {}): GatewayRequest {
     return buildVumiRequest(this.options, id, text, identities, context)
-  }
-
-  override async send(id: string, text: string, identities: string[], context: BackendContext): Promise<void> {
-    await gatewayRequest(this.name, this.prepareRequest(id, text, identities, context), this.timeoutMs)
   }
 }
 

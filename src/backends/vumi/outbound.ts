@@ -1,28 +1,15 @@
 import { ConfigError } from '../../core/errors.js'
 import type { BackendContext } from '../../core/messages/index.js'
 import type { BackendConfig } from '../base.js'
-import { basicAuth, type GatewayRequest } from '../http/client.js'
+import { basicAuth, sendsmsSettings, type GatewayRequest, type SendsmsSettings } from '../http/client.js'
 
-export interface VumiOptions {
-  sendsmsUrl: string
-  sendsmsParams: Record<string, unknown>
-  sendsmsUser?: string
-  sendsmsPass?: string
-}
+export type VumiOptions = SendsmsSettings & { sendsmsUrl: string }
 
 /** A Vumi backend's configuration; `sendsms_url` is required (behaviour 66). */
 export function vumiOptions(config: BackendConfig): VumiOptions {
-  const url = config.sendsms_url
-  if (url === undefined || url === null || url === '') throw new ConfigError('sendsms_url', "is required: the URL of Vumi's RapidSMS relay, e.g. http://127.0.0.1:9000/send/")
-  if (typeof url !== 'string' || !URL.canParse(url)) throw new ConfigError('sendsms_url', 'expected a URL such as http://127.0.0.1:9000/send/')
-  const params = config.sendsms_params ?? {}
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new ConfigError('sendsms_params', 'expected an object merged into every message sent')
-  const text = (key: string) => {
-    const value = config[key]
-    if (value !== undefined && value !== null && typeof value !== 'string') throw new ConfigError(key, 'expected a string')
-    return (value as string | null | undefined) || undefined
-  }
-  return { sendsmsUrl: url, sendsmsParams: params as Record<string, unknown>, sendsmsUser: text('sendsms_user'), sendsmsPass: text('sendsms_pass') }
+  const settings = sendsmsSettings(config, 'http://127.0.0.1:9000/send/')
+  if (!settings.sendsmsUrl) throw new ConfigError('sendsms_url', "is required: the URL of Vumi's RapidSMS relay, e.g. http://127.0.0.1:9000/send/")
+  return { ...settings, sendsmsUrl: settings.sendsmsUrl }
 }
 
 /**
