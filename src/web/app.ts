@@ -45,7 +45,7 @@ export function formInvalidBody(errors: FieldErrors): string {
  * blocking router): a gateway gets its answer once the message was processed and its
  * replies sent.
  */
-export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; routes: EdgeRoutes } {
+export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; routes: EdgeRoutes; inFlight: () => number } {
   const bodyLimit = options.bodyLimit ?? host.settings.web.bodyLimit
   const stopping = options.stopping ?? (() => false)
   const backends = new Map<string, Mounted>()
@@ -64,34 +64,53 @@ export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; 
   }
 
   const app = new Hono()
-  app.use(async (c, next) => {
-    const started = performance.now()
-    await next()
-    if (stopping()) c.header('connection', 'close')
-    if (options.requestLog ?? host.settings.web.requestLog) {
-      log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10, ip: peer(c) }, 'request')
+  const requestLog = options.requestLog ?? host.settings.web.requestLog
+  let inFlight = 0
+  /**
+   * Around every handler: count it in flight, ask for the connection to close during
+   * shutdown, and log one line (when the request log is on). A plain wrapper, not a Hono
+   * middleware: the backend routes are the hot path.
+   */
+  const tracked =
+    (handler: (c: Context) => Promise<Response> | Response) =>
+    async (c: Context): Promise<Response> => {
+      const started = performance.now()
+      inFlight++
+      if (stopping()) c.header('connection', 'close')
+      let status = 500
+      try {
+        const response = await handler(c)
+        status = response.status
+        return response
+      } finally {
+        inFlight--
+        if (requestLog && log.isLevelEnabled('info')) {
+          log.info({ method: c.req.raw.method, path: c.req.path, status, ms: Math.round((performance.now() - started) * 10) / 10, ip: peer(c) }, 'request')
+        }
+      }
     }
-  })
 
-  app.get('/health', (c) => {
-    const stats = host.stats()
-    return c.json({ status: stopping() ? 'stopping' : 'ok', ...stats }, stopping() ? 503 : 200)
-  })
+  app.get(
+    '/health',
+    tracked((c) => {
+      const stats = host.stats()
+      return c.json({ status: stopping() ? 'stopping' : 'ok', ...stats }, stopping() ? 503 : 200)
+    }),
+  )
 
   for (const [path, { endpoint, guards }] of endpoints) {
     const guard = anyGuard(guards)
-    const handler = (c: Context) =>
+    const handler = tracked((c) =>
       serve(c, endpoint.methods, guard, `endpoint ${path}`, async (request) => {
         const answer = await endpoint.handle(request, host)
         return answer.status === 200 ? c.body(answer.body, 200, TEXT) : invalid(c, `endpoint ${path}`, answer.errors)
-      })
+      }),
+    )
     app.all(path, handler)
     app.all(path.replace(/\/$/, ''), handler)
   }
 
-  const backendHandler = async (c: Context): Promise<Response> => {
-    const mounted = backends.get(c.req.param('name') ?? '')
-    if (!mounted) return c.text('Not Found', 404)
+  const backendHandler = (mounted: Mounted) => (c: Context) => {
     const { name, view, guard } = mounted
     return serve(c, view.methods, guard, name, async (request) => {
       const parsed = view.parse(request)
@@ -102,10 +121,21 @@ export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; 
       return c.body(view.okBody, 200, TEXT)
     })
   }
-  app.all('/backend/:name/', backendHandler)
-  app.all('/backend/:name', backendHandler)
+  // Names that are plain path segments get routes of their own; any other goes by parameter.
+  for (const mounted of backends.values()) {
+    if (!/^[\w.~-]+$/.test(mounted.name)) continue
+    const handler = tracked(backendHandler(mounted))
+    app.all(`/backend/${mounted.name}/`, handler)
+    app.all(`/backend/${mounted.name}`, handler)
+  }
+  const byName = tracked((c) => {
+    const mounted = backends.get(c.req.param('name') ?? '')
+    return mounted ? backendHandler(mounted)(c) : c.text('Not Found', 404)
+  })
+  app.all('/backend/:name/', byName)
+  app.all('/backend/:name', byName)
 
-  app.notFound((c) => c.text('Not Found', 404))
+  app.notFound(tracked((c) => c.text('Not Found', 404)))
   app.onError((error, c) => {
     log.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed')
     return c.text('Internal Server Error', 500)
@@ -137,7 +167,7 @@ export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; 
     return handle(request)
   }
 
-  return { app, routes: { backends: [...backends.keys()].map((n) => `/backend/${n}/`), endpoints: [...endpoints.keys()] } }
+  return { app, routes: { backends: [...backends.keys()].map((n) => `/backend/${n}/`), endpoints: [...endpoints.keys()] }, inFlight: () => inFlight }
 }
 
 const TEXT = { 'content-type': 'text/plain; charset=utf-8' }

@@ -38,22 +38,10 @@ export interface EdgeServer {
 export async function startEdge(host: Host, options: EdgeServerOptions = {}): Promise<EdgeServer> {
   const settings = host.settings.web
   let stopping = false
-  let inFlight = 0
-  const { app, routes } = createEdge(host, { stopping: () => stopping })
+  const { app, routes, inFlight } = createEdge(host, { stopping: () => stopping })
   const hostname = options.host ?? settings.host
   const port = options.port ?? settings.port
-  const server = serve({
-    fetch: async (request, env) => {
-      inFlight++
-      try {
-        return await app.fetch(request, env)
-      } finally {
-        inFlight--
-      }
-    },
-    hostname,
-    port,
-  }) as Server
+  const server = serve({ fetch: app.fetch, hostname, port }) as Server
   // Gateways keep connections open between messages; allow more than Node's 5 s default.
   server.keepAliveTimeout = 65_000
   await new Promise<void>((resolve, reject) => {
@@ -77,7 +65,7 @@ export async function startEdge(host: Host, options: EdgeServerOptions = {}): Pr
     port: actual,
     routes,
     get inFlight() {
-      return inFlight
+      return inFlight()
     },
     close() {
       closing ??= (async () => {
@@ -88,7 +76,7 @@ export async function startEdge(host: Host, options: EdgeServerOptions = {}): Pr
         server.closeIdleConnections()
         const sweep = setInterval(() => server.closeIdleConnections(), 50)
         const deadline = setTimeout(() => {
-          if (inFlight) log.warn({ inFlight }, 'grace period over; closing connections with requests in flight')
+          if (inFlight()) log.warn({ inFlight: inFlight() }, 'grace period over; closing connections with requests in flight')
           server.closeAllConnections()
         }, settings.shutdownGraceMs)
         await closed
