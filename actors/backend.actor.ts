@@ -102,7 +102,7 @@ export class BackendActor {
       try {
         await this.#attempt(id, text, pending, context)
         this.sent++
-        this.#log.info({ msgId: id, backend: this.name, identities: pending, attempts: attempt + 1 }, 'sent')
+        if (this.#log.isLevelEnabled('info')) this.#log.info({ msgId: id, backend: this.name, identities: pending, attempts: attempt + 1 }, 'sent')
         return true
       } catch (error) {
         const failedIdentities = error instanceof BackendSendError ? error.options.failedIdentities : undefined
@@ -121,7 +121,7 @@ export class BackendActor {
     }
   }
 
-  /** Sends in flight now. */
+  /** Paced sends (with rate_limit or max_concurrency) in flight now. */
   get inFlight(): number {
     return this.#inFlight
   }
@@ -134,7 +134,13 @@ export class BackendActor {
     return this.backend.stop()
   }
 
-  async #attempt(id: string, text: string, identities: string[], context: BackendContext): Promise<void> {
+  #attempt(id: string, text: string, identities: string[], context: BackendContext): Promise<void> | void {
+    const { maxConcurrency, rateLimit } = this.policy
+    if (maxConcurrency === undefined && rateLimit === undefined) return this.backend.send(id, text, identities, context)
+    return this.#paced(id, text, identities, context)
+  }
+
+  async #paced(id: string, text: string, identities: string[], context: BackendContext): Promise<void> {
     const { maxConcurrency, rateLimit } = this.policy
     // A finishing send hands its slot straight to the next waiter, so the count never overshoots.
     if (maxConcurrency !== undefined && this.#inFlight >= maxConcurrency) await new Promise<void>((resolve) => this.#waiting.push(resolve))
