@@ -1,27 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { BackendMessage, DatabaseBackend } from '../../src/index.js'
-import { Backend, Connection, Contact, coreEntities, coreMigrations, Database } from '../../src/models/index.js'
-import { scratchDatabase, type ScratchDatabase } from '../../src/testing/index.js'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { BackendMessage } from '../../src/index.js'
+import { Backend, Connection, Contact } from '../../src/models/index.js'
+import { useScratchDatabase } from '../support/database.js'
 
 describe('the group-commit writer', () => {
-  let scratch: ScratchDatabase
-  let db: Database
-
-  beforeAll(async () => {
-    scratch = await scratchDatabase()
-    db = await Database.open({
-      url: scratch.url,
-      entities: [...coreEntities, ...DatabaseBackend.entities!],
-      migrations: [...coreMigrations, ...DatabaseBackend.migrations!],
-    })
-    await db.migrate()
-  })
-  afterAll(async () => {
-    await db.close()
-    await scratch.dispose()
-  })
-  beforeEach(() => db.clear())
-
+  const scratch = useScratchDatabase({ migrate: true })
+  beforeEach(() => scratch.db.clear())
   const row = (n: number, extra: Partial<BackendMessage> = {}) => ({
     name: 'w',
     direction: 'O',
@@ -33,8 +17,8 @@ describe('the group-commit writer', () => {
   })
 
   it('commits rows of concurrent writers, with values read back as written', async () => {
-    await Promise.all(Array.from({ length: 300 }, (_, n) => db.writer.insert(BackendMessage, row(n))))
-    const rows = await db.orm.em.fork().find(BackendMessage, {}, { orderBy: { id: 'asc' } })
+    await Promise.all(Array.from({ length: 300 }, (_, n) => scratch.db.writer.insert(BackendMessage, row(n))))
+    const rows = await scratch.db.orm.em.fork().find(BackendMessage, {}, { orderBy: { id: 'asc' } })
     expect(rows).toHaveLength(300)
     const by = new Map(rows.map((r) => [r.messageId, r]))
     for (let n = 0; n < 300; n++) {
@@ -45,39 +29,39 @@ describe('the group-commit writer', () => {
   })
 
   it('writes relations given as entities or ids, and rows of several tables in one batch', async () => {
-    const em = db.orm.em.fork()
+    const em = scratch.db.orm.em.fork()
     const backend = em.create(Backend, { name: 'b' })
     await em.flush()
     const contact = em.create(Contact, { name: 'Ann', language: 'fr' })
     await em.flush()
     const now = new Date()
     await Promise.all([
-      db.writer.insert(Connection, { backend, identity: '1', contact, createdOn: now, modifiedOn: now }),
-      db.writer.insert(Connection, { backend: backend.id, identity: '2', contact: null, createdOn: now, modifiedOn: now }),
-      db.writer.insert(BackendMessage, row(1)),
+      scratch.db.writer.insert(Connection, { backend, identity: '1', contact, createdOn: now, modifiedOn: now }),
+      scratch.db.writer.insert(Connection, { backend: backend.id, identity: '2', contact: null, createdOn: now, modifiedOn: now }),
+      scratch.db.writer.insert(BackendMessage, row(1)),
     ])
-    const connections = await db.orm.em.fork().find(Connection, {}, { orderBy: { identity: 'asc' }, populate: ['contact'] })
+    const connections = await scratch.db.orm.em.fork().find(Connection, {}, { orderBy: { identity: 'asc' }, populate: ['contact'] })
     expect(connections.map((c) => [c.identity, c.contact?.name ?? null])).toEqual([
       ['1', 'Ann'],
       ['2', null],
     ])
-    expect(await db.orm.em.fork().count(BackendMessage, {})).toBe(1)
+    expect(await scratch.db.orm.em.fork().count(BackendMessage, {})).toBe(1)
   })
 
   it('fails only the writer whose row is bad; the others in the batch are committed', async () => {
     const results = await Promise.allSettled([
-      db.writer.insert(BackendMessage, row(1)),
-      db.writer.insert(BackendMessage, row(2, { text: null as unknown as string })),
-      db.writer.insert(BackendMessage, row(3)),
+      scratch.db.writer.insert(BackendMessage, row(1)),
+      scratch.db.writer.insert(BackendMessage, row(2, { text: null as unknown as string })),
+      scratch.db.writer.insert(BackendMessage, row(3)),
     ])
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
-    const ids = (await db.orm.em.fork().find(BackendMessage, {})).map((r) => r.messageId).sort()
+    const ids = (await scratch.db.orm.em.fork().find(BackendMessage, {})).map((r) => r.messageId).sort()
     expect(ids).toEqual(['m1', 'm3'])
   })
 
   it('splits a write larger than the parameter limit and commits all of it', async () => {
     const rows = Array.from({ length: 12_000 }, (_, n) => row(n))
-    await db.writer.insert(BackendMessage, rows)
-    expect(await db.orm.em.fork().count(BackendMessage, {})).toBe(12_000)
+    await scratch.db.writer.insert(BackendMessage, rows)
+    expect(await scratch.db.orm.em.fork().count(BackendMessage, {})).toBe(12_000)
   })
 })
