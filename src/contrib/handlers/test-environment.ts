@@ -1,0 +1,66 @@
+import type { RouterServices } from '../../apps/router.js'
+import { defineConfig } from '../../core/config.js'
+import { IncomingMessage, OutgoingMessage } from '../../core/messages/index.js'
+import { MessageScope } from '../../core/scope.js'
+import { coreEntities, coreMigrations, Database, lookupConnectionRows, type MigrationEntry } from '../../models/index.js'
+import { getRouter } from '../../router/index.js'
+import type { HandlerClass } from './handlers/base.js'
+
+interface SchemaOwner {
+  entities?: object[]
+  migrations?: MigrationEntry[]
+}
+
+const privateServices = new Map<Function, Promise<RouterServices>>()
+const backendNames = new WeakMap<Function, string>()
+let backends = 0
+
+/**
+ * What `BaseHandler.test()` runs on: the running router (as in a RapidTest), else a light
+ * router of its own on a private in-memory SQLite database with the core tables and the
+ * handler's own, which sends nothing.
+ */
+function servicesFor(handler: HandlerClass): Promise<RouterServices> {
+  try {
+    return Promise.resolve(getRouter())
+  } catch {
+    let services = privateServices.get(handler)
+    if (!services) {
+      services = openPrivateServices(handler)
+      privateServices.set(handler, services)
+    }
+    return services
+  }
+}
+
+async function openPrivateServices(handler: HandlerClass): Promise<RouterServices> {
+  const own = handler as unknown as SchemaOwner
+  const db = await Database.open({
+    url: 'sqlite::memory:',
+    entities: [...coreEntities, ...((own.entities ?? []) as typeof coreEntities)],
+    migrations: [...coreMigrations, ...(own.migrations ?? [])],
+  })
+  await db.migrate()
+  const settings = defineConfig({ handlers: [handler] })
+  return {
+    settings,
+    db,
+    send: async (text, connections) => new OutgoingMessage({ text, connections: Array.isArray(connections) ? connections : [connections] }),
+    lookupConnections: (backend, identities) => lookupConnectionRows(db.orm.em.fork(), typeof backend === 'string' ? backend : backend.name, identities),
+    getApp: () => undefined,
+  }
+}
+
+/** Dispatch `text` from `identity` to `handler` alone; the reply texts, or false when ignored. */
+export async function runHandlerTest(handler: HandlerClass, text: string, identity: string): Promise<string[] | false> {
+  const services = await servicesFor(handler)
+  // A backend of its own per handler class, so tests of several handlers do not overlap.
+  let backend = backendNames.get(handler)
+  if (!backend) backendNames.set(handler, (backend = `mock_${++backends}`))
+  const [connection] = await lookupConnectionRows(services.db.orm.em.fork(), backend, [identity])
+  const msg = new IncomingMessage({ connections: [connection!], text })
+  msg.scope = new MessageScope(() => services.db.orm.em.fork())
+  const accepted = await handler.dispatch(services, msg)
+  await msg.scope.settle()
+  return accepted ? msg.responses.map((r) => r.text) : false
+}
