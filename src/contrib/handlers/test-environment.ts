@@ -11,28 +11,21 @@ interface SchemaOwner {
   migrations?: MigrationEntry[]
 }
 
-const privateServices = new Map<Function, Promise<RouterServices>>()
 const backendNames = new WeakMap<Function, string>()
 let backends = 0
 
-/**
- * What `BaseHandler.test()` runs on: the running router (as in a RapidTest), else a light
- * router of its own on a private in-memory SQLite database with the core tables and the
- * handler's own, which sends nothing.
- */
-function servicesFor(handler: HandlerClass): Promise<RouterServices> {
+function runningRouter(): RouterServices | undefined {
   try {
-    return Promise.resolve(getRouter())
+    return getRouter()
   } catch {
-    let services = privateServices.get(handler)
-    if (!services) {
-      services = openPrivateServices(handler)
-      privateServices.set(handler, services)
-    }
-    return services
+    return undefined
   }
 }
 
+/**
+ * A light router for one test: a private in-memory SQLite database with the core tables and
+ * the handler's own (closed after the test, so nothing keeps the process alive); it sends nothing.
+ */
 async function openPrivateServices(handler: HandlerClass): Promise<RouterServices> {
   const own = handler as unknown as SchemaOwner
   const db = await Database.open({
@@ -51,9 +44,21 @@ async function openPrivateServices(handler: HandlerClass): Promise<RouterService
   }
 }
 
-/** Dispatch `text` from `identity` to `handler` alone; the reply texts, or false when ignored. */
+/**
+ * Dispatch `text` from `identity` to `handler` alone; the reply texts, or false when ignored.
+ * Runs on the running router (as in a RapidTest) when there is one, else on a private one.
+ */
 export async function runHandlerTest(handler: HandlerClass, text: string, identity: string): Promise<string[] | false> {
-  const services = await servicesFor(handler)
+  const running = runningRouter()
+  const services = running ?? (await openPrivateServices(handler))
+  try {
+    return await dispatchOnce(services, handler, text, identity)
+  } finally {
+    if (!running) await services.db.close()
+  }
+}
+
+async function dispatchOnce(services: RouterServices, handler: HandlerClass, text: string, identity: string): Promise<string[] | false> {
   // A backend of its own per handler class, so tests of several handlers do not overlap.
   let backend = backendNames.get(handler)
   if (!backend) backendNames.set(handler, (backend = `mock_${++backends}`))
