@@ -55,7 +55,8 @@ describe('the tutorial project', () => {
       349911 > RESULTS
       349911 < Moe: 0; Larry: 0; Curly: 0
     `)
-    const rows = await rapid.em().find(Message, {}, { orderBy: { id: 'asc' } })
+    // Ordered by direction: concurrent group commits may give the O row the lower id.
+    const rows = await rapid.em().find(Message, {}, { orderBy: { direction: 'asc' } })
     expect(rows.map((r) => `${r.direction} ${r.text}`)).toEqual(['I RESULTS', 'O Moe: 0; Larry: 0; Curly: 0'])
   })
 })

@@ -14,14 +14,8 @@ class HelloHandler extends KeywordHandler {
   }
 }
 
-class AlternationHandler extends KeywordHandler {
+class AlternationHandler extends HelloHandler {
   static override keyword = 'reg|register'
-  help() {
-    this.respond('help')
-  }
-  handle(text: string) {
-    this.respond(`handle:${text}`)
-  }
 }
 
 class NoKeywordHandler extends KeywordHandler {

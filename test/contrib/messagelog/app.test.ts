@@ -35,8 +35,9 @@ class Censor extends AppBase {
 
 const rapid = useRapidTest({ apps: [Gate, MessageLogApp, Shouter, DefaultApp, Censor] })
 
+/** The log, I rows first: concurrent group commits do not promise that ids follow message order. */
 async function rows() {
-  return rapid.em().find(Message, {}, { orderBy: { id: 'asc' }, populate: ['contact', 'connection'] })
+  return rapid.em().find(Message, {}, { orderBy: { direction: 'asc', text: 'asc' }, populate: ['contact', 'connection'] })
 }
 
 async function connection(identity = '1112223333'): Promise<Connection> {
