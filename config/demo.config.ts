@@ -22,6 +22,8 @@ class HelloWorld extends AppBase {
 
 export default defineConfig({
   projectName: 'RapidSMS demo',
+  // After "LANG FR" a contact is answered in French (RapidSMS itself keeps the project language).
+  replyInContactLanguage: true,
   apps: [MessageLogApp, HandlersApp, RegistrationApp, HelloWorld, DefaultApp], // DefaultApp must be last
   handlers: [EchoHandler, PingHandler, RegisterHandler, LanguageHandler],
   backends: {

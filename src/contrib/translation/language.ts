@@ -13,6 +13,20 @@ export function languageOf(target: LanguageTarget): string {
   return target.language ?? ''
 }
 
+/** The settings that decide which language replies are written in. */
+export interface ReplyLanguageSettings {
+  languageCode: string
+  replyInContactLanguage: boolean
+}
+
+/**
+ * The language the contrib apps answer `target` in: the project's `languageCode`, or the
+ * contact's own language when `replyInContactLanguage` is on and the contact chose one.
+ */
+export function replyLanguage(settings: ReplyLanguageSettings, target: LanguageTarget): string {
+  return (settings.replyInContactLanguage && languageOf(target)) || settings.languageCode
+}
+
 /** `_` of one language: `_(msgid, values?)`. */
 export type Translator = (msgid: string, values?: Record<string, unknown>) => string
 

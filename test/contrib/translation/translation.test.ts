@@ -34,6 +34,7 @@ class CountHandler extends KeywordHandler {
 }
 
 const rapid = useRapidTest({
+  settings: { replyInContactLanguage: true },
   // Before the handlers app: "lang-hello" would otherwise be LANG + "-hello" (no word boundary).
   apps: [TranslationApp, HandlersApp, DefaultApp],
   handlers: [EchoHandler, RegisterHandler, LanguageHandler, CountHandler],

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/knex'
 import type { RouterServices } from '../../../apps/router.js'
 import { ObjectDoesNotExist } from '../../../core/errors.js'
 import type { IncomingMessage, ResponseContext } from '../../../core/messages/index.js'
-import { languageOf, translate } from '../../translation/index.js'
+import { replyLanguage, translate } from '../../translation/index.js'
 import { parseInteger } from '../errors.js'
 import { runHandlerTest } from '../test-environment.js'
 
@@ -23,14 +23,17 @@ type Extra = Partial<Omit<ResponseContext, 'text'>>
  */
 export class BaseHandler {
   static readonly rapidsmsKind = 'handler'
-  /** The language of the contact when the message arrived: replies are translated into it. */
+  /**
+   * The language replies are written in: the project's, or (with `replyInContactLanguage`)
+   * the contact's language when the message arrived.
+   */
   readonly language: string
 
   constructor(
     readonly router: RouterServices,
     readonly msg: IncomingMessage,
   ) {
-    this.language = languageOf(msg)
+    this.language = replyLanguage(router.settings, msg)
   }
 
   /** Return true (or a promise of it) when this handler takes the message; RapidSMS's base takes none. */
