@@ -1,48 +1,80 @@
 /**
- * The reference workload of the benchmarks, as one module so every bench runs the same:
- * the apps, handlers and backends of the project, the messages sent, and how to check that
- * every record was written.
- *
- * Until the contrib apps are merged this is the tutorial's PingPong app and a database
- * backend that also receives over generic HTTP: each "ping" is answered "pong", stored as one
- * row. It becomes messagelog, PingPong, handlers (Echo, Ping) and default afterwards.
+ * The reference workload of the benchmarks: apps messagelog, a PingPong app, handlers
+ * (EchoHandler, PingHandler), default; texts cycling `ping`, `echo hello`, `unknown words`.
+ * Each message makes 3 rows: its log row, its reply's log row and the database backend's
+ * outbound row.
  */
-import { AppBase, BackendMessage, DatabaseBackend, genericHttpInbound, type IncomingMessage, type UserSettings } from '../src/index.js'
+import { PingPong } from '../examples/tutorial/tut/app.js'
+import { BackendMessage, DatabaseBackend, type UserSettings } from '../src/index.js'
+import { DefaultApp } from '../src/contrib/default/index.js'
+import { EchoHandler, PingHandler } from '../src/contrib/echo/index.js'
+import { HandlersApp } from '../src/contrib/handlers/index.js'
+import { Message, MessageLogApp } from '../src/contrib/messagelog/index.js'
 import type { Database } from '../src/models/index.js'
 
-class PingPong extends AppBase {
-  override handle(msg: IncomingMessage) {
-    if (msg.text === 'ping') {
-      msg.respond('pong')
-      return true
-    }
-    return false
-  }
-}
-
-/** The backend the load is sent to (mounted at /backend/<name>/). */
+/** The backend messages come from and replies go to. */
 export const backendName = 'bench'
 
 export const settings: UserSettings = {
-  projectName: 'Bench',
-  apps: [PingPong],
-  backends: { [backendName]: { engine: DatabaseBackend, inbound: genericHttpInbound } },
+  projectName: 'RapidSMS',
+  apps: [MessageLogApp, PingPong, HandlersApp, DefaultApp],
+  handlers: [EchoHandler, PingHandler],
+  backends: { [backendName]: { engine: DatabaseBackend } },
   router: 'blocking',
 }
 
-/** How many phones send; each message comes from one of them. */
-export const identities = 2000
+/** The texts sent, in turn, and the reply each gets. */
+export const TEXTS = ['ping', 'echo hello', 'unknown words']
+export const REPLIES = ['pong', 'hello', 'Sorry, RapidSMS could not understand your message.']
 
 /** The text of the n-th message. */
-export function text(_n: number): string {
-  return 'ping'
+export function text(n: number): string {
+  return TEXTS[n % TEXTS.length]!
+}
+
+/** The phone number of the i-th sender. */
+export function identityOf(i: number): string {
+  return `+2547${String(i).padStart(8, '0')}`
 }
 
 /**
- * Were all records written? `received` is the number of messages the router took (each
- * answered 200); every one must have produced its reply row, and nothing more.
+ * Were all records of `received` messages (numbered from 0) written, and nothing more?
+ * Each message: one incoming and one outgoing log row, one outbound row with the right reply.
  */
-export async function verify(db: Database, received: number): Promise<{ ok: boolean; rows: number; expected: number }> {
-  const rows = await db.orm.em.fork().count(BackendMessage, { name: backendName, direction: 'O', text: 'pong' })
-  return { ok: rows === received, rows, expected: received }
+export async function verify(db: Database, received: number): Promise<{ ok: boolean; expected: Record<string, number>; found: Record<string, number> }> {
+  const em = db.orm.em.fork()
+  const expected: Record<string, number> = { logIn: received, logOut: received }
+  const found: Record<string, number> = {
+    logIn: await em.count(Message, { direction: 'I' }),
+    logOut: await em.count(Message, { direction: 'O' }),
+  }
+  for (let i = 0; i < REPLIES.length; i++) {
+    expected[`out${i}`] = Math.floor(received / TEXTS.length) + (i < received % TEXTS.length ? 1 : 0)
+    found[`out${i}`] = await em.count(BackendMessage, { name: backendName, direction: 'O', text: REPLIES[i]! })
+  }
+  found.outTotal = await em.count(BackendMessage, {})
+  expected.outTotal = received
+  const ok = Object.keys(expected).every((k) => expected[k] === found[k])
+  return { ok, expected, found }
+}
+
+/**
+ * verify() for when the mix of texts the router took is not known in advance (over HTTP,
+ * requests cut off at the end of a run may or may not have been processed): `received`
+ * messages, each with its two log rows and exactly the reply its text calls for.
+ */
+export async function verifyAnyMix(db: Database, received: number): Promise<{ ok: boolean; expected: Record<string, number>; found: Record<string, number> }> {
+  const em = db.orm.em.fork()
+  const expected: Record<string, number> = { logIn: received, logOut: received, outTotal: received }
+  const found: Record<string, number> = {
+    logIn: await em.count(Message, { direction: 'I' }),
+    logOut: await em.count(Message, { direction: 'O' }),
+    outTotal: await em.count(BackendMessage, {}),
+  }
+  for (let i = 0; i < TEXTS.length; i++) {
+    expected[`out${i}`] = await em.count(Message, { direction: 'I', text: TEXTS[i]! })
+    found[`out${i}`] = await em.count(BackendMessage, { name: backendName, direction: 'O', text: REPLIES[i]! })
+  }
+  const ok = Object.keys(expected).every((k) => expected[k] === found[k])
+  return { ok, expected, found }
 }

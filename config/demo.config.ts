@@ -3,12 +3,17 @@
  * Copy this file as rapidsms.config.ts into a folder of your own to start a project.
  */
 import { AppBase, DatabaseBackend, defineConfig, type IncomingMessage } from 'rapidsms'
+import { DefaultApp } from 'rapidsms/contrib/default'
+import { EchoHandler, PingHandler } from 'rapidsms/contrib/echo'
+import { HandlersApp } from 'rapidsms/contrib/handlers'
+import { MessageLogApp } from 'rapidsms/contrib/messagelog'
+import { LanguageHandler, RegisterHandler, RegistrationApp } from 'rapidsms/contrib/registration'
 
-/** The app of the tutorial's part 1: answers "ping" with "pong". */
-class PingPong extends AppBase {
+/** An app of the project's own beside the contrib ones: answers "hello" with "world". */
+class HelloWorld extends AppBase {
   override handle(msg: IncomingMessage) {
-    if (msg.text === 'ping') {
-      msg.respond('pong')
+    if (msg.text.toLowerCase() === 'hello') {
+      msg.respond('world')
       return true
     }
     return false
@@ -17,7 +22,10 @@ class PingPong extends AppBase {
 
 export default defineConfig({
   projectName: 'RapidSMS demo',
-  apps: [PingPong],
+  // After "LANG FR" a contact is answered in French (RapidSMS itself keeps the project language).
+  replyInContactLanguage: true,
+  apps: [MessageLogApp, HandlersApp, RegistrationApp, HelloWorld, DefaultApp], // DefaultApp must be last
+  handlers: [EchoHandler, PingHandler, RegisterHandler, LanguageHandler],
   backends: {
     message_tester: { engine: DatabaseBackend },
   },

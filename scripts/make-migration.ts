@@ -38,6 +38,12 @@ const modules: Record<string, Module> = {
     own: async () => (await import('../src/backends/kannel/index.js')).KannelBackend.migrations,
     folder: 'src/backends/kannel/migrations',
   },
+  messagelog: {
+    entities: async () => (await import('../src/contrib/messagelog/index.js')).MessageLogApp.entities!,
+    before: async () => coreMigrations,
+    own: async () => (await import('../src/contrib/messagelog/index.js')).MessageLogApp.migrations!,
+    folder: 'src/contrib/messagelog/migrations',
+  },
 }
 
 const [name, label] = process.argv.slice(2)

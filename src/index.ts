@@ -27,3 +27,19 @@ export { Backend, App, Contact, Connection, isAnonymous, linkContact, defaultCon
 export { receive, send, lookupConnections, getRouter, startRouter, stopRouter, Host, type HostOptions } from './router/index.js'
 export { MemoryBus, NatsBus, type Bus, type BusMessage } from './runtime/bus/index.js'
 export { startEdge, createEdge, type EdgeServer } from './web/index.js'
+export { DefaultApp } from './contrib/default/index.js'
+export { EchoHandler, PingHandler } from './contrib/echo/index.js'
+export { HandlersApp, BaseHandler, KeywordHandler, PatternHandler, NotANumber, type HandlerClass } from './contrib/handlers/index.js'
+export { RegistrationApp, RegisterHandler, LanguageHandler, LANGUAGES, type Language } from './contrib/registration/index.js'
+export { MessageLogApp, Message as LoggedMessage, messageLogRow } from './contrib/messagelog/index.js'
+export {
+  translate,
+  translator,
+  addTranslations,
+  addCatalogs,
+  groupConnections,
+  languageOf,
+  pythonFormat,
+  type Translator,
+  type Catalog,
+} from './contrib/translation/index.js'

@@ -7,10 +7,13 @@
 import { configureLogging } from '../../src/core/logger.js'
 import { startRouter, stopRouter } from '../../src/router/index.js'
 import { startEdge } from '../../src/web/index.js'
-import { settings } from '../workload.js'
+import { genericHttpInbound } from '../../src/backends/http/index.js'
+import { backendName, settings } from '../workload.js'
 
 configureLogging({ level: 'warn' })
-const host = await startRouter(settings, { databaseUrl: process.env.DATABASE_URL })
+// The workload's backend, also receiving over generic HTTP (identity, text).
+const backends = { ...settings.backends, [backendName]: { ...settings.backends![backendName]!, inbound: genericHttpInbound } }
+const host = await startRouter({ ...settings, backends }, { databaseUrl: process.env.DATABASE_URL })
 const edge = await startEdge(host, { port: 0 })
 process.send!({ type: 'ready', port: edge.port })
 process.on('message', async (message: { type: string }) => {

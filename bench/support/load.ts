@@ -4,13 +4,16 @@
  * autocannon result and its own CPU time as one JSON line.
  */
 import autocannon from 'autocannon'
-import { identities, text } from '../workload.js'
+import { identityOf, text } from '../workload.js'
+
+/** How many phones send; each connection starts at another one. */
+const identities = 2000
 
 const { url, connections, duration } = JSON.parse(process.argv[2]!) as { url: string; connections: number; duration: number }
 // Pre-built requests (autocannon encodes each once and cycles through them), so the load
 // generator spends its CPU on sending, not on building requests. Each connection starts at
 // another phone, so they do not all write to one conversation at once.
-const requests = Array.from({ length: identities }, (_, n) => ({ body: `identity=${1_000_000 + n}&text=${text(n)}` }))
+const requests = Array.from({ length: identities }, (_, n) => ({ body: `identity=${encodeURIComponent(identityOf(n))}&text=${encodeURIComponent(text(n))}` }))
 let clients = 0
 const result = await autocannon({
   url,

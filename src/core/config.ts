@@ -53,6 +53,14 @@ export const coreSettings = {
     .transform((name) => ROUTER_ALIASES[name] as RouterName)
     .default('blocking'),
   dbRouterBatchSize: z.number().int().positive().default(DB_ROUTER_BATCH_SIZE),
+  /** The language replies are written in (Django's LANGUAGE_CODE). */
+  languageCode: z.string().min(1).default('en'),
+  /**
+   * Answer each contact in its own language (Contact.language) wherever the catalogs have
+   * it. Off by default, as in RapidSMS: translation is explicit (docs 11), so after
+   * `LANG fr` the contrib apps still answer in `languageCode`.
+   */
+  replyInContactLanguage: z.boolean().default(false),
   /** `postgres://...` for PostgreSQL, or `sqlite:FILE` (default `sqlite:rapidsms.db`). DATABASE_URL overrides it. */
   databaseUrl: z.string().min(1).optional(),
   /** The project's own entities (tables), besides those of apps and backends. */

@@ -29,7 +29,7 @@ export class Database {
     readonly target: ParsedDatabaseUrl,
   ) {
     this.dialect = target.dialect
-    this.writer = new RecordWriter(orm, { concurrency: this.dialect === 'postgresql' ? 2 : 1, maxBatch: 2000 })
+    this.writer = new RecordWriter(orm, this.dialect, { concurrency: this.dialect === 'postgresql' ? 2 : 1, maxBatch: 2000 })
   }
 
   static async open(options: DatabaseOptions): Promise<Database> {

@@ -72,6 +72,9 @@ export class Host implements RouterServices {
   /** Validate the settings, open (and migrate) the database, build and start every actor. */
   static async start(userSettings: Settings | UserSettings, options: HostOptions = {}): Promise<Host> {
     const settings = defineConfig(userSettings)
+    if (settings.router !== 'blocking') {
+      throw new ConfigError('router', `the ${settings.router} router is not available in this version; use "blocking"`)
+    }
     if (settings.logLevel) configureLogging({ level: settings.logLevel })
     const schema = schemaOf(settings)
     const db =

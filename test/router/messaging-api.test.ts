@@ -135,3 +135,12 @@ describe('the messaging API (section A)', () => {
     ])
   })
 })
+
+describe('routers other than blocking', () => {
+  it('are refused at startup until they exist, naming the setting', async () => {
+    const { Host, ConfigError } = await import('../../src/index.js')
+    const error = await Host.start({ router: 'database' }, { databaseUrl: 'sqlite::memory:' }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as InstanceType<typeof ConfigError>).key).toBe('router')
+  })
+})

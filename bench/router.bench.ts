@@ -1,0 +1,52 @@
+/**
+ * The router benchmark: the reference workload through the messaging API (no HTTP), on the
+ * SQLite file and on PostgreSQL, with 1 message in flight and with 100 connections sending
+ * concurrently. Prints one JSON line per run, after checking every row was written:
+ *   {"bench":"router","db":"postgres","inflight":100,"messages":5000,"msgPerSec":N,"p50Ms":N,"p99Ms":N,"rowsVerified":true}
+ * PostgreSQL: a scratch database on BENCH_POSTGRES_URL (default the local server).
+ */
+import { Host } from '../src/index.js'
+import { scratchDatabase } from '../src/testing/index.js'
+import { identityOf, settings, text, verify } from './workload.js'
+
+const WARMUP = 300
+const MESSAGES = 5000
+const POSTGRES = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const IDENTITIES = 100
+
+async function run(db: 'sqlite' | 'postgres', inflight: 1 | 100): Promise<void> {
+  const scratch = await scratchDatabase(db === 'postgres' ? POSTGRES : '')
+  const host = await Host.start({ ...settings, logLevel: 'warn' }, { databaseUrl: scratch.url })
+  try {
+    const connections = await host.lookupConnections('bench', Array.from({ length: IDENTITIES }, (_, i) => identityOf(i)))
+    // Each worker is one conversation: 100 connections sending at once, or one message at a time.
+    const send = async (count: number, latencies?: number[]) => {
+      let next = 0
+      await Promise.all(
+        Array.from({ length: inflight }, async () => {
+          for (let n = next++; n < count; n = next++) {
+            const started = performance.now()
+            await host.receive(text(n), connections[n % IDENTITIES]!)
+            latencies?.push(performance.now() - started)
+          }
+        }),
+      )
+    }
+    await send(WARMUP)
+    const latencies: number[] = []
+    const started = performance.now()
+    await send(MESSAGES, latencies)
+    const seconds = (performance.now() - started) / 1000
+    const check = await verify(host.db, WARMUP + MESSAGES)
+    if (!check.ok) throw new Error(`rows lost: ${JSON.stringify(check)}`)
+    latencies.sort((a, b) => a - b)
+    const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 100) / 100
+    const line = { bench: 'router', db, inflight, messages: MESSAGES, msgPerSec: Math.round(MESSAGES / seconds), p50Ms: at(0.5), p99Ms: at(0.99), rowsVerified: true }
+    process.stdout.write(`${JSON.stringify(line)}\n`)
+  } finally {
+    await host.stop()
+    await scratch.dispose()
+  }
+}
+
+for (const db of ['sqlite', 'postgres'] as const) for (const inflight of [1, 100] as const) await run(db, inflight)

@@ -1,0 +1,68 @@
+import { defineEntity, type InferEntity } from '@mikro-orm/core'
+import { ValidationError } from '../../core/errors.js'
+import type { ConnectionLike, ContactLike } from '../../core/messages/index.js'
+import { Connection, Contact } from '../../models/index.js'
+
+/** `I`: a message received; `O`: a message sent. */
+export const INCOMING = 'I'
+export const OUTGOING = 'O'
+export type Direction = typeof INCOMING | typeof OUTGOING
+
+/** One message received or sent, as the message log keeps it (docs 21.6.2). */
+export const Message = defineEntity({
+  name: 'Message',
+  tableName: 'messagelog_message',
+  properties: (p) => ({
+    id: p.integer().primary().autoincrement(),
+    contact: () => p.manyToOne(Contact).nullable().deleteRule('set null'),
+    connection: () => p.manyToOne(Connection).nullable().deleteRule('set null'),
+    /** INCOMING (`I`) or OUTGOING (`O`). */
+    direction: p.string().length(1),
+    date: p.datetime(),
+    text: p.text(),
+  }),
+})
+export type Message = InferEntity<typeof Message>
+
+/** What a log row is made from. */
+export interface LogEntry {
+  contact?: ContactLike | null
+  connection?: ConnectionLike | null
+  direction: Direction
+  date?: Date
+  text: string
+}
+
+/** A log row as inserted: ids for the foreign keys. */
+export interface LogRow {
+  contact: number | null
+  connection: number | null
+  direction: Direction
+  date: Date
+  text: string
+}
+
+/**
+ * Check a log entry and turn it into a row (RapidSMS's Message.save): it needs a contact or
+ * a connection; when both are given the connection's contact must be that contact; a
+ * connection's contact is copied onto the row (behaviour 52). Every writer of the log uses it.
+ * @example await em.insert(Message, messageLogRow({ connection, direction: 'I', text: 'hello' }))
+ */
+export function messageLogRow(entry: LogEntry): LogRow {
+  const { connection } = entry
+  let contact = entry.contact ?? null
+  if (!contact && !connection) {
+    throw new ValidationError('contact', 'A valid (not null) contact or connection (but not both) must be provided to save the object.')
+  }
+  if (connection && contact && contact.id !== (connection.contact?.id ?? null)) {
+    throw new ValidationError('contact', 'The connection and contact you tried to save did not match! You need to pick one or the other.')
+  }
+  if (connection?.contact) contact = connection.contact
+  return {
+    contact: contact?.id ?? null,
+    connection: connection?.id ?? null,
+    direction: entry.direction,
+    date: entry.date ?? new Date(),
+    text: entry.text,
+  }
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod'
+import { AppBase } from '../../apps/base.js'
+import { LANGUAGES, type Language } from './languages.js'
+
+/**
+ * Registration by SMS (docs 21.8): install it to set the `languages` setting (Django's
+ * LANGUAGES: `[code, English name]` pairs) that LANGUAGE <CODE> accepts; add RegisterHandler
+ * and LanguageHandler to `handlers`. It has no phase of its own.
+ */
+export class RegistrationApp extends AppBase {
+  static override appName = 'registration'
+  static override settings = {
+    languages: z
+      .array(z.tuple([z.string().min(1), z.string().min(1)]).readonly())
+      .default(() => [...LANGUAGES]),
+  }
+}
+
+/** The languages of the settings, or the stock list when the registration app is not installed. */
+export function languagesOf(settings: Record<string, unknown>): readonly Language[] {
+  return (settings.languages as readonly Language[] | undefined) ?? LANGUAGES
+}

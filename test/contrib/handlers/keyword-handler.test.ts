@@ -1,0 +1,123 @@
+import { NotFoundError } from '@mikro-orm/core'
+import { describe, expect, it } from 'vitest'
+import { HandlerError, KeywordHandler, ObjectDoesNotExist } from '../../../src/contrib/handlers/index.js'
+import { Contact, ErrorMessage, HandlersApp } from '../../../src/index.js'
+import { useRapidTest } from '../../../src/testing/index.js'
+
+class HelloHandler extends KeywordHandler {
+  static override keyword = 'hello'
+  help() {
+    this.respond('help')
+  }
+  handle(text: string) {
+    this.respond(`handle:${text}`)
+  }
+}
+
+class AlternationHandler extends HelloHandler {
+  static override keyword = 'reg|register'
+}
+
+class NoKeywordHandler extends KeywordHandler {
+  help() {}
+  handle() {}
+}
+
+class LookupHandler extends KeywordHandler {
+  static override keyword = 'find|orm|number|boom'
+  help() {}
+  async handle(text: string) {
+    if (this.msg.text.startsWith('find')) await this.get(Contact, { name: text })
+    if (this.msg.text.startsWith('orm')) await this.em.findOneOrFail(Contact, { name: text })
+    if (this.msg.text.startsWith('number')) this.respond(`${this.int(text) + 1}`)
+    if (this.msg.text.startsWith('boom')) throw new RangeError(text)
+  }
+}
+
+const rapid = useRapidTest({ apps: [HandlersApp], handlers: [HelloHandler, LookupHandler] })
+
+describe('KeywordHandler matching (behaviour 30)', () => {
+  it.each([
+    ['hello world', 'handle:world'],
+    ['HeLlO World', 'handle:World'],
+    ['hello            world', 'handle:world'],
+    ['hello world     ', 'handle:world     '],
+    ['    hello world', 'handle:world'],
+    ['hello,world', 'handle:world'],
+    ['hello:world', 'handle:world'],
+    ['hello;world', 'handle:world'],
+    ['hello;,:,:world', 'handle:world'],
+    ['hello', 'help'],
+    ['hello ', 'help'],
+    ['hello      ', 'help'],
+    ['hello,', 'help'],
+    ['hello,,', 'help'],
+    ['hello:', 'help'],
+    ['hello::', 'help'],
+    ['hello;;', 'help'],
+    ['hello,;:', 'help'],
+    ['hello\t\n', 'help'],
+    ['hello x , : ; sdf    ,:   ', 'handle:x , : ; sdf    ,:   '],
+    ['hello x \n y \n z', 'handle:x \n y \n z'],
+    ['hello \n x y z', 'handle:x y z'],
+    ['helloworld', 'handle:world'],
+  ])('%j -> %j', async (text, reply) => {
+    expect(await HelloHandler.test(text)).toEqual([reply])
+  })
+
+  it.each(['no match', ' no hello', 'hell o', ''])('%j is not accepted and gets no reply', async (text) => {
+    expect(await HelloHandler.test(text)).toBe(false)
+  })
+
+  it('the same rules hold through the handlers app', async () => {
+    const [connection] = await rapid.lookupConnections(['1112223333'])
+    const msg = await rapid.receive('  HELLO,: there ', connection!)
+    expect(msg.handled).toBe(true)
+    expect(rapid.sentMessages.map((m) => m.text)).toEqual(['handle:there '])
+  })
+})
+
+describe('keyword alternation (behaviour 32)', () => {
+  it('alternatives are tried left to right', async () => {
+    expect(await AlternationHandler.test('register me')).toEqual(['handle:ister me'])
+    expect(await AlternationHandler.test('REG me')).toEqual(['handle:me'])
+  })
+})
+
+describe('a KeywordHandler without a keyword (behaviour 33)', () => {
+  it('raises a HandlerError on dispatch', async () => {
+    await expect(NoKeywordHandler.test('anything')).rejects.toThrow(HandlerError)
+    await expect(NoKeywordHandler.test('anything')).rejects.toThrow('KeywordHandler must define a keyword.')
+  })
+})
+
+describe('errors raised by handle (behaviour 34)', () => {
+  it('a lookup that found nothing replies with its message, as an error', async () => {
+    expect(await LookupHandler.test('find nobody')).toEqual(['Contact matching query does not exist.'])
+    const [connection] = await rapid.lookupConnections(['1112223333'])
+    await rapid.receive('find nobody', connection!)
+    expect(rapid.outbound).toHaveLength(1)
+    expect(rapid.outbound[0]).toBeInstanceOf(ErrorMessage)
+    expect(rapid.outbound[0]!.text).toBe('Contact matching query does not exist.')
+  })
+
+  it('the ORM not-found error is answered the same way', async () => {
+    const replies = await LookupHandler.test('orm nobody')
+    expect(replies).toHaveLength(1)
+    expect(replies && replies[0]).toBe(new NotFoundError(`Contact not found ({ name: 'nobody' })`).message)
+  })
+
+  it('a bad number replies "Not a valid number: X"', async () => {
+    expect(await LookupHandler.test('number abc')).toEqual(['Not a valid number: abc'])
+    expect(await LookupHandler.test('number 1.5')).toEqual(['Not a valid number: 1.5'])
+    expect(await LookupHandler.test('number  41 ')).toEqual(['42'])
+  })
+
+  it('other errors propagate', async () => {
+    await expect(LookupHandler.test('boom now')).rejects.toThrow(RangeError)
+  })
+
+  it('ObjectDoesNotExist is exported for handlers to throw', () => {
+    expect(new ObjectDoesNotExist('x')).toBeInstanceOf(Error)
+  })
+})

@@ -1,0 +1,67 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { BackendMessage } from '../../src/index.js'
+import { Backend, Connection, Contact } from '../../src/models/index.js'
+import { useScratchDatabase } from '../support/database.js'
+
+describe('the group-commit writer', () => {
+  const scratch = useScratchDatabase({ migrate: true })
+  beforeEach(() => scratch.db.clear())
+  const row = (n: number, extra: Partial<BackendMessage> = {}) => ({
+    name: 'w',
+    direction: 'O',
+    date: new Date(Date.UTC(2026, 10, 27, 10, 0, n % 60)),
+    messageId: `m${n}`,
+    identity: String(n),
+    text: `text ${n} é ✓`,
+    ...extra,
+  })
+
+  it('commits rows of concurrent writers, with values read back as written', async () => {
+    await Promise.all(Array.from({ length: 300 }, (_, n) => scratch.db.writer.insert(BackendMessage, row(n))))
+    const rows = await scratch.db.orm.em.fork().find(BackendMessage, {}, { orderBy: { id: 'asc' } })
+    expect(rows).toHaveLength(300)
+    const by = new Map(rows.map((r) => [r.messageId, r]))
+    for (let n = 0; n < 300; n++) {
+      const r = by.get(`m${n}`)!
+      expect([r.name, r.direction, r.identity, r.text, r.externalId]).toEqual(['w', 'O', String(n), `text ${n} é ✓`, ''])
+      expect(r.date.toISOString()).toBe(row(n).date.toISOString())
+    }
+  })
+
+  it('writes relations given as entities or ids, and rows of several tables in one batch', async () => {
+    const em = scratch.db.orm.em.fork()
+    const backend = em.create(Backend, { name: 'b' })
+    await em.flush()
+    const contact = em.create(Contact, { name: 'Ann', language: 'fr' })
+    await em.flush()
+    const now = new Date()
+    await Promise.all([
+      scratch.db.writer.insert(Connection, { backend, identity: '1', contact, createdOn: now, modifiedOn: now }),
+      scratch.db.writer.insert(Connection, { backend: backend.id, identity: '2', contact: null, createdOn: now, modifiedOn: now }),
+      scratch.db.writer.insert(BackendMessage, row(1)),
+    ])
+    const connections = await scratch.db.orm.em.fork().find(Connection, {}, { orderBy: { identity: 'asc' }, populate: ['contact'] })
+    expect(connections.map((c) => [c.identity, c.contact?.name ?? null])).toEqual([
+      ['1', 'Ann'],
+      ['2', null],
+    ])
+    expect(await scratch.db.orm.em.fork().count(BackendMessage, {})).toBe(1)
+  })
+
+  it('fails only the writer whose row is bad; the others in the batch are committed', async () => {
+    const results = await Promise.allSettled([
+      scratch.db.writer.insert(BackendMessage, row(1)),
+      scratch.db.writer.insert(BackendMessage, row(2, { text: null as unknown as string })),
+      scratch.db.writer.insert(BackendMessage, row(3)),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    const ids = (await scratch.db.orm.em.fork().find(BackendMessage, {})).map((r) => r.messageId).sort()
+    expect(ids).toEqual(['m1', 'm3'])
+  })
+
+  it('splits a write larger than the parameter limit and commits all of it', async () => {
+    const rows = Array.from({ length: 12_000 }, (_, n) => row(n))
+    await scratch.db.writer.insert(BackendMessage, rows)
+    expect(await scratch.db.orm.em.fork().count(BackendMessage, {})).toBe(12_000)
+  })
+})
