@@ -43,7 +43,10 @@ export function formInvalidBody(errors: FieldErrors): string {
  * `/backend/<name>/`, the shared endpoints of backend classes (Kannel's delivery reports at
  * `/kannel/delivery-report/`), and `/health`. The router runs inside the request (the
  * blocking router): a gateway gets its answer once the message was processed and its
- * replies sent.
+ * replies sent. `startEdge` serves it; tests and other servers can use the app directly.
+ * @example
+ * const { app } = createEdge(getRouter())
+ * const response = await app.request('/backend/my-provider/?identity=1&text=ping')
  */
 export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; routes: EdgeRoutes; inFlight: () => number } {
   const bodyLimit = options.bodyLimit ?? host.settings.web.bodyLimit
