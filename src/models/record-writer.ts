@@ -11,26 +11,31 @@ interface Pending {
   reject: (error: unknown) => void
 }
 
-/** One parameterised statement. */
-interface Statement {
-  sql: string
-  params: unknown[]
+/** How one entity's rows become columns and database values. */
+interface Column {
+  column: string
+  /** The column's SQL type, for PostgreSQL's array casts (serial counts as int). */
+  type: string
+  convert: (value: unknown) => unknown
 }
 
-/** How one entity's rows become columns and database values. */
 interface TableShape {
   table: string
-  columns: Map<string, { column: string; convert: (value: unknown) => unknown }>
+  columns: Map<string, Column>
 }
 
-/** `?` placeholders to PostgreSQL's `$1, $2...` (our statements hold no other `?`). */
-function numbered(sql: string): string {
-  let n = 0
-  return sql.replace(/\?/g, () => `$${++n}`)
+/** Rows of one table with the same columns, as database values. */
+interface Group {
+  shape: TableShape
+  keys: string[]
+  columns: Column[]
+  rows: unknown[][]
 }
 
-/** Bound parameters per statement: PostgreSQL allows 65535, SQLite 32766. */
-const MAX_PARAMS: Record<Dialect, number> = { postgresql: 65_000, sqlite: 32_000 }
+const SERIAL_TYPES: Record<string, string> = { serial: 'int', bigserial: 'bigint', smallserial: 'smallint' }
+
+/** Bound parameters per statement SQLite allows (32766), with room to spare. */
+const SQLITE_MAX_PARAMS = 32_000
 
 /**
  * Group commit: rows written by concurrent messages are inserted together, one transaction
@@ -38,15 +43,15 @@ const MAX_PARAMS: Record<Dialect, number> = { postgresql: 65_000, sqlite: 32_000
  * replayed write by write, so one bad row fails only its own writer.
  *
  * This is the hot path of every message (the message log, the database backend), so rows
- * become multi-row INSERTs built from the entity metadata, without the unit of work. On
- * PostgreSQL the inserts of a batch travel as one statement (data-modifying CTEs), which is
- * atomic without BEGIN/COMMIT round trips.
+ * become INSERTs built from the entity metadata, without the unit of work.
  */
 export class RecordWriter {
   #queue: Pending[] = []
   #inFlight = 0
   #scheduled = false
   #shapes = new Map<EntityName<any>, TableShape>()
+  /** Prepared statement names by SQL text (PostgreSQL). */
+  #prepared = new Map<string, string>()
   #log = getLogger('rapidsms.models.writer')
   readonly #platform: Platform
 
@@ -102,21 +107,67 @@ export class RecordWriter {
   }
 
   async #commit(batch: Pending[]): Promise<void> {
-    const statements = this.#statements(batch)
-    const knex = this.orm.em.getConnection().getKnex()
-    const paramCount = statements.reduce((n, s) => n + s.params.length, 0)
-    if (this.dialect === 'postgresql' && paramCount <= MAX_PARAMS.postgresql) {
-      // One statement, one round trip, atomic: WITH w0 AS (INSERT ...), w1 AS (INSERT ...) SELECT 1.
-      // It goes straight to a pooled pg client: knex's placeholder rewriting costs more than the insert.
-      const sql = statements.length === 1 ? statements[0]!.sql : `with ${statements.map((s, i) => `w${i} as (${s.sql})`).join(', ')} select 1`
-      const client = (await knex.client.acquireConnection()) as { query(sql: string, params: unknown[]): Promise<unknown> }
-      try {
-        await client.query(numbered(sql), statements.length === 1 ? statements[0]!.params : statements.flatMap((s) => s.params))
-      } finally {
-        await knex.client.releaseConnection(client)
+    const groups = this.#groups(batch)
+    if (this.dialect === 'postgresql') await this.#commitPostgres(groups)
+    else await this.#commitSqlite(groups)
+  }
+
+  /** The batch's rows by table and column set, values converted for the database. */
+  #groups(batch: Pending[]): Group[] {
+    const groups = new Map<string, Group>()
+    for (const write of batch) {
+      const shape = this.#shape(write.entity)
+      for (const row of write.rows) {
+        const keys = Object.keys(row).filter((k) => shape.columns.has(k))
+        const id = `${shape.table}\u0000${keys.join(',')}`
+        let group = groups.get(id)
+        if (!group) groups.set(id, (group = { shape, columns: keys.map((k) => shape.columns.get(k)!), keys, rows: [] }))
+        group.rows.push(keys.map((k, i) => group!.columns[i]!.convert((row as Record<string, unknown>)[k])))
       }
-      return
     }
+    return [...groups.values()]
+  }
+
+  /**
+   * One statement, one round trip, atomic without BEGIN/COMMIT: each table's rows travel as
+   * one array per column (`insert ... select * from unnest($1::int[], ...)`), so the SQL text
+   * depends only on the tables and columns and PostgreSQL plans it once per connection
+   * (a named prepared statement). Several tables: `with w0 as (insert ...), w1 as (...) select 1`.
+   */
+  async #commitPostgres(groups: Group[]): Promise<void> {
+    const values: unknown[][] = []
+    const inserts = groups.map((group) => {
+      const casts = group.columns.map((c, i) => {
+        values.push(group.rows.map((row) => row[i]))
+        return `$${values.length}::${c.type}[]`
+      })
+      return `${this.#insertHead(group)} select * from unnest(${casts.join(', ')})`
+    })
+    const text = inserts.length === 1 ? inserts[0]! : `with ${inserts.map((sql, i) => `w${i} as (${sql})`).join(', ')} select 1`
+    let name = this.#prepared.get(text)
+    if (!name) this.#prepared.set(text, (name = `rapidsms_write_${this.#prepared.size}`))
+    // Straight to a pooled pg client: knex's placeholder rewriting would cost more than the insert.
+    const knex = this.orm.em.getConnection().getKnex()
+    const client = (await knex.client.acquireConnection()) as { query(query: { name: string; text: string; values: unknown[] }): Promise<unknown> }
+    try {
+      await client.query({ name, text, values })
+    } finally {
+      await knex.client.releaseConnection(client)
+    }
+  }
+
+  /** Multi-row INSERTs (split to respect SQLite's parameter limit), in one transaction when several. */
+  async #commitSqlite(groups: Group[]): Promise<void> {
+    const statements: { sql: string; params: unknown[] }[] = []
+    for (const group of groups) {
+      const perStatement = Math.max(1, Math.floor(SQLITE_MAX_PARAMS / Math.max(1, group.keys.length)))
+      const placeholder = `(${group.keys.map(() => '?').join(', ')})`
+      for (let start = 0; start < group.rows.length; start += perStatement) {
+        const chunk = group.rows.slice(start, start + perStatement)
+        statements.push({ sql: `${this.#insertHead(group)} values ${chunk.map(() => placeholder).join(', ')}`, params: chunk.flat() })
+      }
+    }
+    const knex = this.orm.em.getConnection().getKnex()
     if (statements.length === 1) {
       await knex.raw(statements[0]!.sql, statements[0]!.params as Knex.RawBinding[])
       return
@@ -126,35 +177,9 @@ export class RecordWriter {
     })
   }
 
-  /** Multi-row INSERTs: one per table and column set, split to respect the parameter limit. */
-  #statements(batch: Pending[]): Statement[] {
-    const groups = new Map<string, { shape: TableShape; keys: string[]; rows: object[] }>()
-    for (const write of batch) {
-      const shape = this.#shape(write.entity)
-      for (const row of write.rows) {
-        const keys = Object.keys(row).filter((k) => shape.columns.has(k))
-        const id = `${shape.table}\u0000${keys.join(',')}`
-        const group = groups.get(id)
-        if (group) group.rows.push(row)
-        else groups.set(id, { shape, keys, rows: [row] })
-      }
-    }
-    const statements: Statement[] = []
-    for (const { shape, keys, rows } of groups.values()) {
-      const columns = keys.map((k) => shape.columns.get(k)!)
-      const perStatement = Math.max(1, Math.floor(MAX_PARAMS[this.dialect] / Math.max(1, keys.length)))
-      const placeholder = `(${keys.map(() => '?').join(', ')})`
-      const head = `insert into ${this.#platform.quoteIdentifier(shape.table)} (${columns.map((c) => this.#platform.quoteIdentifier(c.column)).join(', ')}) values `
-      for (let start = 0; start < rows.length; start += perStatement) {
-        const chunk = rows.slice(start, start + perStatement)
-        const params: unknown[] = []
-        for (const row of chunk) {
-          for (let i = 0; i < keys.length; i++) params.push(columns[i]!.convert((row as Record<string, unknown>)[keys[i]!]))
-        }
-        statements.push({ sql: head + chunk.map(() => placeholder).join(', '), params })
-      }
-    }
-    return statements
+  #insertHead(group: Group): string {
+    const quote = (id: string) => this.#platform.quoteIdentifier(id)
+    return `insert into ${quote(group.shape.table)} (${group.columns.map((c) => quote(c.column)).join(', ')})`
   }
 
   #shape(entity: EntityName<any>): TableShape {
@@ -164,7 +189,8 @@ export class RecordWriter {
       shape = { table: meta.tableName, columns: new Map() }
       for (const prop of Object.values(meta.properties) as EntityProperty[]) {
         if ((prop.kind !== 'scalar' && prop.kind !== 'm:1') || !prop.fieldNames?.length || prop.persist === false) continue
-        shape.columns.set(prop.name, { column: prop.fieldNames[0]!, convert: this.#converter(prop) })
+        const type = prop.columnTypes?.[0] ?? 'text'
+        shape.columns.set(prop.name, { column: prop.fieldNames[0]!, type: SERIAL_TYPES[type] ?? type, convert: this.#converter(prop) })
       }
       this.#shapes.set(entity, shape)
     }

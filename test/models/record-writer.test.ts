@@ -3,6 +3,9 @@ import { BackendMessage } from '../../src/index.js'
 import { Backend, Connection, Contact } from '../../src/models/index.js'
 import { useScratchDatabase } from '../support/database.js'
 
+/** Texts that break naive quoting: array literals, SQL, escapes, Unicode, emptiness. */
+const TEXTS = ['plain', 'a"b\\c{d},e', 'NULL', '', "it's; drop table x --", 'مرحبا ✓ é', 'line\nbreak\ttab', '{}', ' spaced ']
+
 describe('the group-commit writer', () => {
   const scratch = useScratchDatabase({ migrate: true })
   beforeEach(() => scratch.db.clear())
@@ -12,7 +15,7 @@ describe('the group-commit writer', () => {
     date: new Date(Date.UTC(2026, 10, 27, 10, 0, n % 60)),
     messageId: `m${n}`,
     identity: String(n),
-    text: `text ${n} é ✓`,
+    text: TEXTS[n % TEXTS.length]!,
     ...extra,
   })
 
@@ -23,7 +26,7 @@ describe('the group-commit writer', () => {
     const by = new Map(rows.map((r) => [r.messageId, r]))
     for (let n = 0; n < 300; n++) {
       const r = by.get(`m${n}`)!
-      expect([r.name, r.direction, r.identity, r.text, r.externalId]).toEqual(['w', 'O', String(n), `text ${n} é ✓`, ''])
+      expect([r.name, r.direction, r.identity, r.text, r.externalId]).toEqual(['w', 'O', String(n), TEXTS[n % TEXTS.length], ''])
       expect(r.date.toISOString()).toBe(row(n).date.toISOString())
     }
   })

@@ -27,7 +27,10 @@ export function rapidsmsUntil(args: string[], ready: string, options: { cwd: str
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env } })
     let output = ''
-    const timer = setTimeout(() => reject(new Error(`"${ready}" did not appear:\n${output}`)), 20_000)
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`"${ready}" did not appear:\n${output}`))
+    }, 20_000)
     const onData = (d: Buffer) => {
       output += d.toString()
       if (output.includes(ready)) {
