@@ -7,6 +7,8 @@ import type { BackendActor } from './backend.actor.js'
 import { isThenable } from './thenable.js'
 
 const log = getLogger('rapidsms.router')
+
+type PhaseOutcome = 'STOPPED' | 'COMPLETED'
 const incoming = new MachineStepper(incomingMachine)
 const outgoing = new MachineStepper(outgoingMachine)
 
@@ -51,7 +53,8 @@ export class MessagePipeline {
       }
       if (step.final) return
       const meta = step.meta!
-      const event = 'phase' in meta ? await this.#runPhase(meta, msg) : await this.#respond(msg)
+      let event = 'phase' in meta ? this.#runPhase(meta, msg) : this.#respond(msg)
+      if (typeof event !== 'string') event = await event
       step = incoming.next(step, event)
     }
   }
@@ -66,7 +69,8 @@ export class MessagePipeline {
       for (const action of step.actions) if (action === 'markProcessed') msg.processed = true
       if (step.final) return step.state === 'sent'
       const meta = step.meta!
-      const event = 'phase' in meta ? await this.#runPhase(meta, msg) : await this.#deliver(msg)
+      let event = 'phase' in meta ? this.#runPhase(meta, msg) : this.#deliver(msg)
+      if (typeof event !== 'string') event = await event
       step = outgoing.next(step, event)
     }
   }
@@ -78,16 +82,29 @@ export class MessagePipeline {
     return new MessageClass({ text, connections, inResponseTo, fields: (fields as Record<string, unknown>) ?? {} })
   }
 
-  async #runPhase(meta: PhaseMeta, msg: IncomingMessage | OutgoingMessage): Promise<'STOPPED' | 'COMPLETED'> {
-    for (const app of this.#appsFor(meta)) {
-      let result = app.call(meta.phase, msg)
-      if (isThenable(result)) result = await result
-      if (meta.stopWhen !== undefined && result === meta.stopWhen) {
-        if (meta.phase === 'outgoing') log.info({ msgId: msg.id, app: app.name }, `App '${app.name}' cancelled outgoing message`)
-        return 'STOPPED'
-      }
+  /**
+   * Call the phase's apps; synchronous while they answer synchronously, so a message whose
+   * apps never wait costs no promise per phase.
+   */
+  #runPhase(meta: PhaseMeta, msg: IncomingMessage | OutgoingMessage, from = 0): PhaseOutcome | Promise<PhaseOutcome> {
+    const apps = this.#appsFor(meta)
+    for (let i = from; i < apps.length; i++) {
+      const result = apps[i]!.call(meta.phase, msg)
+      if (isThenable(result)) return Promise.resolve(result).then((value) => this.#afterApp(meta, msg, i, value) ?? this.#runPhase(meta, msg, i + 1))
+      const stopped = this.#afterApp(meta, msg, i, result)
+      if (stopped) return stopped
     }
     return 'COMPLETED'
+  }
+
+  /** 'STOPPED' when the app's result stops the phase. */
+  #afterApp(meta: PhaseMeta, msg: IncomingMessage | OutgoingMessage, index: number, result: unknown): 'STOPPED' | undefined {
+    if (meta.stopWhen === undefined || result !== meta.stopWhen) return undefined
+    if (meta.phase === 'outgoing') {
+      const app = this.#appsFor(meta)[index]!
+      log.info({ msgId: msg.id, app: app.name }, `App '${app.name}' cancelled outgoing message`)
+    }
+    return 'STOPPED'
   }
 
   async #respond(msg: IncomingMessage): Promise<'COMPLETED'> {

@@ -32,6 +32,20 @@ interface Group {
   rows: unknown[][]
 }
 
+/**
+ * Column `i` of `rows` as a PostgreSQL array literal (`{"a","b",NULL}`): every element
+ * quoted, `"` and `\` escaped, so any text (braces, commas, the word NULL) stays itself.
+ * One join instead of the driver's element-by-element concatenation.
+ */
+function arrayLiteral(rows: unknown[][], i: number): string {
+  const items = new Array<string>(rows.length)
+  for (let r = 0; r < rows.length; r++) {
+    const value = rows[r]![i]
+    items[r] = value === null || value === undefined ? 'NULL' : `"${String(value).replace(/["\\]/g, '\\$&')}"`
+  }
+  return `{${items.join(',')}}`
+}
+
 const SERIAL_TYPES: Record<string, string> = { serial: 'int', bigserial: 'bigint', smallserial: 'smallint' }
 
 /** Bound parameters per statement SQLite allows (32766), with room to spare. */
@@ -135,10 +149,10 @@ export class RecordWriter {
    * (a named prepared statement). Several tables: `with w0 as (insert ...), w1 as (...) select 1`.
    */
   async #commitPostgres(groups: Group[]): Promise<void> {
-    const values: unknown[][] = []
+    const values: string[] = []
     const inserts = groups.map((group) => {
       const casts = group.columns.map((c, i) => {
-        values.push(group.rows.map((row) => row[i]))
+        values.push(arrayLiteral(group.rows, i))
         return `$${values.length}::${c.type}[]`
       })
       return `${this.#insertHead(group)} select * from unnest(${casts.join(', ')})`
