@@ -2,7 +2,7 @@
  * The demo project `npm start` runs: a SQLite file (rapidsms.db), no other service.
  * Copy this file as rapidsms.config.ts into a folder of your own to start a project.
  */
-import { AppBase, DatabaseBackend, defineConfig, type IncomingMessage } from 'rapidsms'
+import { AppBase, DatabaseBackend, defineConfig, genericHttpInbound, type IncomingMessage } from 'rapidsms'
 import { DefaultApp } from 'rapidsms/contrib/default'
 import { EchoHandler, PingHandler } from 'rapidsms/contrib/echo'
 import { HandlersApp } from 'rapidsms/contrib/handlers'
@@ -27,6 +27,8 @@ export default defineConfig({
   apps: [MessageLogApp, HandlersApp, RegistrationApp, HelloWorld, DefaultApp], // DefaultApp must be last
   handlers: [EchoHandler, PingHandler, RegisterHandler, LanguageHandler],
   backends: {
-    message_tester: { engine: DatabaseBackend },
+    // Replies are stored as rows; messages come in over HTTP, as from a provider:
+    // curl -d 'identity=1112223333&text=echo hello' http://127.0.0.1:8000/backend/message_tester/
+    message_tester: { engine: DatabaseBackend, inbound: genericHttpInbound },
   },
 })

@@ -1,6 +1,9 @@
-import { describe, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import demo from '../../config/demo.config.js'
+import { Message } from '../../src/contrib/messagelog/index.js'
+import { BackendMessage } from '../../src/index.js'
 import { useRapidTest } from '../../src/testing/index.js'
+import { createEdge } from '../../src/web/index.js'
 
 describe('the demo project (npm start)', () => {
   const rapid = useRapidTest({ settings: demo, mockProjectBackends: true })
@@ -20,5 +23,25 @@ describe('the demo project (npm start)', () => {
       1112223333 > what?
       1112223333 < Désolé, votre message pour RapidSMS demo n'a pas été reconnu.
     `)
+  })
+})
+
+describe('the demo project over HTTP', () => {
+  const rapid = useRapidTest({ settings: demo, backends: demo.backends })
+
+  it('takes a message at /backend/message_tester/ and stores the reply and the log rows', async () => {
+    const { app } = createEdge(rapid.router)
+    const response = await app.request('/backend/message_tester/', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'identity=1112223333&text=echo hello',
+    })
+    expect([response.status, await response.text()]).toEqual([200, 'OK'])
+    const em = rapid.em()
+    expect((await em.find(BackendMessage, {})).map((r) => [r.name, r.identity, r.text])).toEqual([['message_tester', '1112223333', 'hello']])
+    expect((await em.find(Message, {}, { orderBy: { direction: 'asc' } })).map((r) => [r.direction, r.text])).toEqual([
+      ['I', 'echo hello'],
+      ['O', 'hello'],
+    ])
   })
 })
