@@ -53,7 +53,10 @@ export class Database {
     let orm: SqlOrm
     if (target.dialect === 'postgresql') {
       const { PostgreSqlDriver } = await import('@mikro-orm/postgresql')
-      orm = (await MikroORM.init({ ...common, driver: PostgreSqlDriver, clientUrl: target.location, pool: { min: 1, max: 8 } })) as unknown as SqlOrm
+      // `?host=/var/run/postgresql` selects the server's Unix socket (as libpq does), which
+      // MikroORM would otherwise drop in favour of the URL's host name.
+      const socket = new URL(target.location).searchParams.get('host') ?? undefined
+      orm = (await MikroORM.init({ ...common, driver: PostgreSqlDriver, clientUrl: target.location, host: socket, pool: { min: 1, max: 8 } })) as unknown as SqlOrm
     } else {
       const { LibSqlDriver } = await import('@mikro-orm/libsql')
       orm = (await MikroORM.init({ ...common, driver: LibSqlDriver, dbName: target.location })) as unknown as SqlOrm
