@@ -19,35 +19,45 @@ export interface StartOptions {
  * stop the actors and close the database.
  */
 export async function start(config: LoadedConfig, options: StartOptions): Promise<void> {
-  const host = await startRouter(config.settings, { databaseUrl: projectDatabaseUrl(config), cwd: config.dir, migrate: options.migrate })
-  let edge: EdgeServer
-  try {
-    edge = await startEdge(host, { host: options.host, port: options.port })
-  } catch (error) {
-    await stopRouter()
-    throw error
-  }
-  log.info(
-    {
-      project: host.settings.projectName,
-      apps: host.apps.map((a) => a.name),
-      backends: [...host.backends.keys()],
-      database: host.db.dialect === 'sqlite' ? host.db.target.location : 'postgresql',
-      url: edge.url,
-    },
-    `${host.settings.projectName} is ready`,
-  )
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: string) => {
-      log.info({ signal, inFlight: edge.inFlight }, 'shutting down')
-      process.off('SIGINT', shutdown)
-      process.off('SIGTERM', shutdown)
-      void edge
-        .close()
-        .then(() => stopRouter())
-        .then(resolve)
+  // Listen for signals before anything else (and before saying "ready"): a Ctrl-C during
+  // startup then stops the project as soon as it is up, never half-way. A second one exits now.
+  let signalled!: (signal: NodeJS.Signals) => void
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => (signalled = resolve))
+  let signals = 0
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++signals > 1) {
+      log.warn({ signal }, 'second signal: exiting without waiting')
+      process.exit(130)
     }
-    process.on('SIGINT', shutdown)
-    process.on('SIGTERM', shutdown)
-  })
+    log.info({ signal }, 'shutting down')
+    signalled(signal)
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  try {
+    const host = await startRouter(config.settings, { databaseUrl: projectDatabaseUrl(config), cwd: config.dir, migrate: options.migrate })
+    let edge: EdgeServer
+    try {
+      edge = await startEdge(host, { host: options.host, port: options.port })
+    } catch (error) {
+      await stopRouter()
+      throw error
+    }
+    log.info(
+      {
+        project: host.settings.projectName,
+        apps: host.apps.map((a) => a.name),
+        backends: [...host.backends.keys()],
+        database: host.db.dialect === 'sqlite' ? host.db.target.location : 'postgresql',
+        url: edge.url,
+      },
+      `${host.settings.projectName} is ready`,
+    )
+    await stopRequested
+    await edge.close()
+    await stopRouter()
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
 }
