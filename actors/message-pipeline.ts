@@ -12,13 +12,21 @@ type PhaseOutcome = 'STOPPED' | 'COMPLETED'
 const incoming = new MachineStepper(incomingMachine)
 const outgoing = new MachineStepper(outgoingMachine)
 
+/** The machines' named actions, as effects on the message. */
+const ACTIONS: Record<string, (msg: IncomingMessage | OutgoingMessage) => void> = {
+  markHandled: (msg) => {
+    msg.handled = true
+  },
+  markProcessed: (msg) => {
+    msg.processed = true
+  },
+}
+
 export interface PipelineObserver {
   /** Every message handed to the router, before its phases (the harness's `inbound`). */
   incoming?(msg: IncomingMessage): void
   /** Every outgoing message, before its phases (the harness's `outbound`). */
   outgoing?(msg: OutgoingMessage): void
-  /** Every state a message enters, for the visualizer and metrics. */
-  step?(msg: IncomingMessage | OutgoingMessage, step: Step): void
 }
 
 export interface PipelineOptions {
@@ -43,43 +51,31 @@ export class MessagePipeline {
   /** Run an incoming message through its phases and send its replies. */
   async receive(msg: IncomingMessage): Promise<void> {
     this.options.observer?.incoming?.(msg)
-    if (this.options.disablePhases) return
-    let step = incoming.initial
-    for (;;) {
-      this.options.observer?.step?.(msg, step)
-      for (const action of step.actions) {
-        if (action === 'markHandled') msg.handled = true
-        else if (action === 'markProcessed') msg.processed = true
-      }
-      if (step.final) return
-      const meta = step.meta!
-      let event = 'phase' in meta ? this.#runPhase(meta, msg) : this.#respond(msg)
-      if (typeof event !== 'string') event = await event
-      step = incoming.next(step, event)
-    }
+    if (!this.options.disablePhases) await this.#walk(incoming, msg)
   }
 
   /** Run an outgoing message through the outgoing phase and its backends; true if not cancelled. */
   async send(msg: OutgoingMessage): Promise<boolean> {
     this.options.observer?.outgoing?.(msg)
     if (this.options.disablePhases) return false
-    let step = outgoing.initial
-    for (;;) {
-      this.options.observer?.step?.(msg, step)
-      for (const action of step.actions) if (action === 'markProcessed') msg.processed = true
-      if (step.final) return step.state === 'sent'
-      const meta = step.meta!
-      let event = 'phase' in meta ? this.#runPhase(meta, msg) : this.#deliver(msg)
-      if (typeof event !== 'string') event = await event
-      step = outgoing.next(step, event)
-    }
+    return (await this.#walk(outgoing, msg)).state === 'sent'
   }
 
-  /** Build the outgoing message a queued reply describes. */
-  static replyFor(context: ResponseContext): OutgoingMessage {
-    const { text, connections, inResponseTo, messageClass, fields } = context
-    const MessageClass = messageClass ?? OutgoingMessage
-    return new MessageClass({ text, connections, inResponseTo, fields: (fields as Record<string, unknown>) ?? {} })
+  /**
+   * Step a message through its machine to a final state: apply the actions of each
+   * transition, do the work of each state (a phase, replying, delivering) and answer its
+   * outcome. Synchronous work costs no promise.
+   */
+  async #walk(stepper: MachineStepper, msg: IncomingMessage | OutgoingMessage): Promise<Step> {
+    for (let step = stepper.initial; ; ) {
+      for (const action of step.actions) ACTIONS[action]?.(msg)
+      if (step.final) return step
+      const meta = step.meta!
+      let event: PhaseOutcome | Promise<PhaseOutcome> =
+        'phase' in meta ? this.#runPhase(meta, msg) : meta.step === 'respond' ? this.#respond(msg as IncomingMessage) : this.#deliver(msg as OutgoingMessage)
+      if (typeof event !== 'string') event = await event
+      step = stepper.next(step, event)
+    }
   }
 
   /**
@@ -109,7 +105,7 @@ export class MessagePipeline {
 
   async #respond(msg: IncomingMessage): Promise<'COMPLETED'> {
     // Replies go out in the order they were queued, each through the outgoing machine.
-    for (let i = 0; i < msg.responses.length; i++) await this.send(MessagePipeline.replyFor(msg.responses[i]!))
+    for (let i = 0; i < msg.responses.length; i++) await this.send(replyFor(msg.responses[i]!))
     return 'COMPLETED'
   }
 
@@ -136,6 +132,13 @@ export class MessagePipeline {
     }
     return list
   }
+}
+
+/** The outgoing message a queued reply describes. */
+function replyFor(context: ResponseContext): OutgoingMessage {
+  const { text, connections, inResponseTo, messageClass, fields } = context
+  const MessageClass = messageClass ?? OutgoingMessage
+  return new MessageClass({ text, connections, inResponseTo, fields: (fields as Record<string, unknown>) ?? {} })
 }
 
 /** Identities per backend name, in the order backends first appear (behaviour 24). */

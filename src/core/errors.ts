@@ -8,9 +8,14 @@ export class ConfigError extends RapidSMSError {
   override name = 'ConfigError'
   constructor(
     readonly key: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(key ? `Invalid setting "${key}": ${reason}` : `Invalid settings: ${reason}`)
+  }
+
+  /** The same error for a setting nested under `prefix` (e.g. `backends.kannel`). */
+  under(prefix: string): ConfigError {
+    return new ConfigError(this.key ? `${prefix}.${this.key}` : prefix, this.reason)
   }
 }
 

@@ -2,7 +2,7 @@ import { AppActor } from '../../actors/app.actor.js'
 import { BackendActor } from '../../actors/backend.actor.js'
 import { ConnectionActor, connectionKey } from '../../actors/connection.actor.js'
 import { MessagePipeline, type PipelineObserver } from '../../actors/message-pipeline.js'
-import type { AppBase, AppClass, RouterServices, SendOptions } from '../apps/index.js'
+import type { AppClass, RouterServices, SendOptions } from '../apps/index.js'
 import type { BackendClass } from '../backends/base.js'
 import { defineConfig, type Settings, type UserSettings } from '../core/config.js'
 import { ConfigError } from '../core/errors.js'
@@ -185,11 +185,6 @@ export class Host implements RouterServices {
     return this.apps.find((actor) => actor.app instanceof appClass)?.app as T | undefined
   }
 
-  /** The installed app instances, in order. */
-  get appInstances(): AppBase[] {
-    return this.apps.map((a) => a.app)
-  }
-
   /** Connection actors in memory. */
   get liveConnections(): number {
     return this.#connections.size
@@ -222,12 +217,6 @@ export class Host implements RouterServices {
       }
     }
     return released
-  }
-
-  /** Forget a cached connection (after it was changed outside its actor, e.g. in the admin). */
-  forgetConnection(backend: string, identity: string): void {
-    const key = connectionKey(backend, identity)
-    if (this.#connections.get(key)?.idle) this.#connections.delete(key)
   }
 
   /** Stop taking messages, finish those in flight, stop every actor, close what the host opened. */
@@ -286,7 +275,7 @@ function buildBackend(host: Host, name: string, entry: { engine: unknown }): Ins
   try {
     return new Engine(host, name, entry as Record<string, unknown>)
   } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError(`backends.${name}${error.key ? `.${error.key}` : ''}`, error.message.replace(/^Invalid setting "[^"]*": /, ''))
+    if (error instanceof ConfigError) throw error.under(`backends.${name}`)
     throw error
   }
 }

@@ -192,7 +192,7 @@ function buildView(name: string, factory: InboundViewFactory, config: Record<str
   try {
     return factory(config)
   } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError(`backends.${name}${error.key ? `.${error.key}` : ''}`, error.message.replace(/^Invalid setting "[^"]*": /, ''))
+    if (error instanceof ConfigError) throw error.under(`backends.${name}`)
     throw error
   }
 }

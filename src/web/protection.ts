@@ -1,6 +1,7 @@
 import { BlockList, isIP } from 'node:net'
 import { timingSafeEqual } from 'node:crypto'
 import { ConfigError } from '../core/errors.js'
+import { basicAuth } from '../backends/http/client.js'
 import { decodeForm } from '../backends/http/form.js'
 
 /** Header and query parameter that carry a backend's shared secret. */
@@ -39,7 +40,7 @@ export function backendGuard(name: string, config: Record<string, unknown>): Gua
   if ((user === undefined) !== (password === undefined)) {
     throw new ConfigError(`backends.${name}.${user === undefined ? 'inbound_username' : 'inbound_password'}`, 'inbound_username and inbound_password go together')
   }
-  const basic = user !== undefined ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined
+  const basic = user !== undefined ? basicAuth(user, password!) : undefined
   return {
     active: Boolean(allowed || secret || basic),
     check(request) {

@@ -74,11 +74,6 @@ export class MemoryBus implements Bus {
     this.#subs = []
   }
 
-  /** Has anyone subscribed to a subject matching this one? */
-  hasSubscribers(subject: string): boolean {
-    return this.#subs.some((s) => subjectMatches(s.subject, subject))
-  }
-
   #deliver(subject: string, data: Uint8Array, onReply: ((msg: BusMessage) => void) | undefined): boolean {
     if (this.#closed) throw new Error('The bus is closed')
     const targets: Sub[] = []
