@@ -8,7 +8,7 @@ import { readdirSync, writeFileSync } from 'node:fs'
 import { join, relative, dirname } from 'node:path'
 import type { EntitySchema } from '@mikro-orm/core'
 import { coreEntities, coreMigrations, type MigrationEntry } from '../src/models/index.js'
-import { diffSchema, migrationSource } from '../src/models/make-migration.js'
+import { diffSchema, migrationClassName, migrationSource } from '../src/models/make-migration.js'
 
 interface Module {
   entities: () => Promise<EntitySchema<any, any>[]>
@@ -67,8 +67,7 @@ if (!sql.postgresql.up.length && !sql.sqlite.up.length) {
   console.log('No changes: the migrations already match the entities.')
   process.exit(0)
 }
-const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14)
-const className = `Migration${stamp}${label}`
+const className = migrationClassName(label)
 const file = join(module.folder, `${className}.ts`)
 const importFrom = relative(dirname(file), 'src/models/migration.js').replace(/^(?!\.)/, './')
 writeFileSync(file, migrationSource(className, sql, importFrom))

@@ -87,6 +87,11 @@ export async function createScratchPostgres(url: string, prefix = 'rapidsms_scra
   }
 }
 
+/** The class (and file) name of a new migration: `Migration<UTC timestamp><Label>`. */
+export function migrationClassName(label: string, at = new Date()): string {
+  return `Migration${at.toISOString().replace(/\D/g, '').slice(0, 14)}${label.replace(/\W/g, '')}`
+}
+
 /** TypeScript source of a migration class holding both dialects' SQL. */
 export function migrationSource(className: string, sql: Partial<Record<Dialect, SchemaDiff>>, importFrom: string): string {
   const block = (lines: string[]) => (lines.length ? `[\n${lines.map((l) => `        ${JSON.stringify(l)},`).join('\n')}\n      ]` : '[]')

@@ -14,9 +14,9 @@ import {
   type MessageFields,
 } from '../core/messages/index.js'
 import { MessageScope } from '../core/scope.js'
-import { Database, DEFAULT_DATABASE_URL, lookupConnectionRows, type Connection } from '../models/index.js'
+import { lookupConnectionRows, type Connection, type Database } from '../models/index.js'
 import { MemoryBus, NatsBus, type Bus } from './bus/index.js'
-import { schemaOf } from './schema.js'
+import { openProjectDatabase } from './schema.js'
 
 const log = getLogger('rapidsms.router')
 
@@ -76,15 +76,7 @@ export class Host implements RouterServices {
       throw new ConfigError('router', `the ${settings.router} router is not available in this version; use "blocking"`)
     }
     if (settings.logLevel) configureLogging({ level: settings.logLevel })
-    const schema = schemaOf(settings)
-    const db =
-      options.db ??
-      (await Database.open({
-        url: options.databaseUrl ?? process.env.DATABASE_URL ?? settings.databaseUrl ?? DEFAULT_DATABASE_URL,
-        entities: schema.entities,
-        migrations: schema.migrations,
-        cwd: options.cwd,
-      }))
+    const db = options.db ?? (await openProjectDatabase(settings, { url: options.databaseUrl, cwd: options.cwd }))
     let bus = options.bus
     try {
       if (options.migrate !== false) {

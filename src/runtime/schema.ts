@@ -1,6 +1,6 @@
 import type { EntitySchema } from '@mikro-orm/core'
 import type { Settings } from '../core/config.js'
-import { coreEntities, coreMigrations, type MigrationEntry } from '../models/index.js'
+import { coreEntities, coreMigrations, Database, DEFAULT_DATABASE_URL, type MigrationEntry } from '../models/index.js'
 
 interface SchemaOwner {
   entities?: EntitySchema<any, any>[]
@@ -26,4 +26,14 @@ export function schemaOf(settings: Settings): { entities: EntitySchema<any, any>
     for (const migration of owner.migrations ?? []) if (!migrations.has(migration.name)) migrations.set(migration.name, migration)
   }
   return { entities: [...entities], migrations: [...migrations.values()] }
+}
+
+/**
+ * Open the project's database with its whole schema: `url`, else DATABASE_URL, else the
+ * `databaseUrl` setting, else a SQLite file; relative SQLite paths resolve from `cwd`.
+ */
+export function openProjectDatabase(settings: Settings, options: { url?: string; cwd?: string } = {}): Promise<Database> {
+  const { entities, migrations } = schemaOf(settings)
+  const url = options.url ?? process.env.DATABASE_URL ?? settings.databaseUrl ?? DEFAULT_DATABASE_URL
+  return Database.open({ url, entities, migrations, cwd: options.cwd })
 }

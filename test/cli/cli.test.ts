@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { scratchDatabase, type ScratchDatabase } from '../../src/testing/index.js'
@@ -79,5 +82,33 @@ describe('bad settings', () => {
     const result = await rapidsms(['start'], { cwd: fileURLToPath(new URL('./fixtures/', import.meta.url)) })
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/no rapidsms\.config\.ts in .*fixtures/)
+  })
+})
+
+describe('rapidsms makemigrations', () => {
+  const unmigrated = fileURLToPath(new URL('./fixtures/unmigrated/', import.meta.url))
+  let out: string
+  beforeEach(() => {
+    out = mkdtempSync(join(tmpdir(), 'rapidsms-makemigrations-'))
+  })
+  afterEach(() => rmSync(out, { recursive: true, force: true }))
+
+  it("writes a migration creating the project's own tables, for SQLite and PostgreSQL", async () => {
+    const postgres = process.env.RAPIDSMS_TEST_DATABASE_URL
+    const result = await rapidsms(['makemigrations', 'AddNote', '--out', out, ...(postgres ? ['--postgres', postgres] : [])], { cwd: unmigrated })
+    expect(result.code).toBe(0)
+    const [file] = readdirSync(out)
+    expect(file).toMatch(/^Migration\d{14}AddNote\.ts$/)
+    const source = readFileSync(join(out, file!), 'utf8')
+    expect(source).toContain('create table `fixture_note`')
+    expect(source).not.toContain('rapidsms_connection')
+    if (postgres) expect(source).toContain('create table \\"fixture_note\\"')
+    expect(result.stdout).toContain(`Add it to your settings: migrations: [{ name: '${file!.slice(0, -3)}', class: ${file!.slice(0, -3)} }]`)
+  })
+
+  it('says so when the migrations already match the entities', async () => {
+    const result = await rapidsms(['makemigrations', 'Nothing', '--out', out], { cwd: project })
+    expect(result.stdout).toContain('No changes: the migrations already match the entities.')
+    expect(readdirSync(out)).toEqual([])
   })
 })

@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { coreEntities } from '../../models/index.js'
-import { diffSchema, migrationSource } from '../../models/make-migration.js'
+import { diffSchema, migrationClassName, migrationSource } from '../../models/make-migration.js'
 import { schemaOf } from '../../runtime/schema.js'
 import type { LoadedConfig } from '../load-config.js'
 
@@ -11,14 +10,13 @@ import type { LoadedConfig } from '../load-config.js'
  * SQLite and (with --postgres) PostgreSQL SQL. Add the class to `migrations` in the config.
  */
 export async function makeMigrations(config: LoadedConfig, label: string, options: { out: string; postgres?: string }, out: (line: string) => void): Promise<void> {
-  const schema = schemaOf(config.settings)
-  const entities = [...new Set([...coreEntities, ...schema.entities])]
+  const { entities, migrations } = schemaOf(config.settings)
   out('Comparing the migrations with the entities on a scratch SQLite database...')
-  const sqlite = await diffSchema('sqlite', entities, schema.migrations)
+  const sqlite = await diffSchema('sqlite', entities, migrations)
   let postgresql: { up: string[]; down: string[] } | undefined
   if (options.postgres) {
     out('...and on a scratch PostgreSQL database.')
-    postgresql = await diffSchema('postgresql', entities, schema.migrations, options.postgres)
+    postgresql = await diffSchema('postgresql', entities, migrations, options.postgres)
   } else {
     out('No --postgres URL: the migration will hold SQLite SQL only.')
   }
@@ -26,7 +24,7 @@ export async function makeMigrations(config: LoadedConfig, label: string, option
     out('No changes: the migrations already match the entities.')
     return
   }
-  const className = `Migration${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}${label.replace(/\W/g, '')}`
+  const className = migrationClassName(label)
   const dir = resolve(config.dir, options.out)
   mkdirSync(dir, { recursive: true })
   const file = join(dir, `${className}.ts`)

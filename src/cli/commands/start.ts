@@ -2,7 +2,6 @@ import { getLogger } from '../../core/logger.js'
 import { startRouter, stopRouter } from '../../router/index.js'
 import { startEdge, type EdgeServer } from '../../web/index.js'
 import type { LoadedConfig } from '../load-config.js'
-import { projectDatabaseUrl } from './migrate.js'
 
 const log = getLogger('rapidsms.cli')
 
@@ -35,7 +34,7 @@ export async function start(config: LoadedConfig, options: StartOptions): Promis
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   try {
-    const host = await startRouter(config.settings, { databaseUrl: projectDatabaseUrl(config), cwd: config.dir, migrate: options.migrate })
+    const host = await startRouter(config.settings, { cwd: config.dir, migrate: options.migrate })
     let edge: EdgeServer
     try {
       edge = await startEdge(host, { host: options.host, port: options.port })
