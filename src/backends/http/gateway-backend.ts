@@ -3,7 +3,7 @@ import { BackendBase, type BackendConfig } from '../base.js'
 import { gatewayRequest, requestTimeout, type GatewayRequest } from './client.js'
 
 /**
- * A backend that sends each message as one HTTP request to a gateway (Kannel, Vumi): it reads
+ * A backend that sends messages as HTTP requests to a gateway (Kannel, Vumi, generic HTTP): it reads
  * its options and `timeout_ms` once, builds the request with `prepareRequest` (RapidSMS's
  * name) and sends it; gateway errors come out as BackendSendErrors the backend actor retries
  * or not.

@@ -1,7 +1,8 @@
 import { BackendSendError } from '../../core/errors.js'
 import type { BackendContext } from '../../core/messages/index.js'
-import { BackendBase, type BackendConfig } from '../base.js'
-import { gatewayRequest, requestTimeout } from './client.js'
+import type { BackendConfig } from '../base.js'
+import { gatewayRequest, type GatewayRequest } from './client.js'
+import { GatewayBackend } from './gateway-backend.js'
 import { genericHttpInbound } from './inbound.js'
 import { buildHttpRequest, httpOptions, type HttpOptions } from './outbound.js'
 import type { HttpReceiving } from './view.js'
@@ -16,24 +17,27 @@ import type { HttpReceiving } from './view.js'
  *                    sendsms_url: 'https://sms.example.com/send', sendsms_params: { key: '...' } },
  * }
  */
-export class HttpBackend extends BackendBase {
+export class HttpBackend extends GatewayBackend<HttpOptions> {
   static readonly inbound = genericHttpInbound
-  declare options: HttpOptions
-  declare timeoutMs: number
 
-  override configure(config: BackendConfig): void {
-    this.options = httpOptions(config)
-    this.timeoutMs = requestTimeout(config)
+  protected override readOptions(config: BackendConfig): HttpOptions {
+    return httpOptions(config)
+  }
+
+  /** The request for one identity: a generic provider takes one recipient per request. */
+  override prepareRequest(_id: string, text: string, identities: string[]): GatewayRequest {
+    const { sendsmsUrl } = this.options
+    if (!sendsmsUrl) throw new BackendSendError(this.name, 'has no sendsms_url, so it can only receive messages', { retryable: false })
+    return buildHttpRequest({ ...this.options, sendsmsUrl }, text, identities[0]!)
   }
 
   /**
    * One request per identity. When some fail, the error names only those, so a retry does
    * not send the message twice to the others.
    */
-  override async send(_id: string, text: string, identities: string[], _context: BackendContext): Promise<void> {
-    const { sendsmsUrl } = this.options
-    if (!sendsmsUrl) throw new BackendSendError(this.name, 'has no sendsms_url, so it can only receive messages', { retryable: false })
-    const results = await Promise.allSettled(identities.map((identity) => gatewayRequest(this.name, buildHttpRequest({ ...this.options, sendsmsUrl }, text, identity), this.timeoutMs)))
+  override async send(id: string, text: string, identities: string[], _context: BackendContext): Promise<void> {
+    const requests = identities.map((identity) => this.prepareRequest(id, text, [identity]))
+    const results = await Promise.allSettled(requests.map((request) => gatewayRequest(this.name, request, this.timeoutMs)))
     const failed = identities.filter((_, i) => results[i]!.status === 'rejected')
     if (!failed.length) return
     const first = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as BackendSendError

@@ -1,4 +1,4 @@
-import type { EntityName, FilterQuery } from '@mikro-orm/core'
+import { Utils, type EntityName, type FilterQuery } from '@mikro-orm/core'
 import type { EntityManager } from '@mikro-orm/knex'
 import type { RouterServices } from '../../../apps/router.js'
 import { ObjectDoesNotExist } from '../../../core/errors.js'
@@ -72,7 +72,7 @@ export class BaseHandler {
    */
   async get<T extends object>(entity: EntityName<T>, where: FilterQuery<T>): Promise<T> {
     const found = await this.em.findOne(entity, where)
-    if (!found) throw new ObjectDoesNotExist(`${entityName(entity)} matching query does not exist.`)
+    if (!found) throw new ObjectDoesNotExist(`${Utils.className(entity)} matching query does not exist.`)
     return found
   }
 
@@ -89,9 +89,3 @@ export class BaseHandler {
 
 /** A handler class as settings list them. */
 export type HandlerClass = typeof BaseHandler
-
-function entityName(entity: EntityName<any>): string {
-  if (typeof entity === 'string') return entity
-  const named = entity as { name?: string; meta?: { className?: string }; className?: string }
-  return named.meta?.className ?? named.className ?? named.name ?? 'Object'
-}
