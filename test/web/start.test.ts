@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { BackendMessage, DatabaseBackend } from '../../src/index.js'
-import { coreEntities, coreMigrations, Database } from '../../src/models/index.js'
+import { BackendMessage } from '../../src/index.js'
+import { Database } from '../../src/models/index.js'
 import { scratchDatabase, type ScratchDatabase } from '../../src/testing/index.js'
 import { rapidsmsUntil } from '../support/cli.js'
+import { testSchema } from '../support/database.js'
 
 const project = fileURLToPath(new URL('./fixtures/slow/', import.meta.url))
 
@@ -38,7 +39,7 @@ describe('rapidsms start serves the web edge', () => {
     expect(log.indexOf('web edge stopped')).toBeGreaterThan(-1)
     expect(log.indexOf('router stopped')).toBeGreaterThan(log.indexOf('web edge stopped'))
 
-    const db = await Database.open({ url: scratch.url, entities: [...coreEntities, ...DatabaseBackend.entities!], migrations: [...coreMigrations, ...DatabaseBackend.migrations!] })
+    const db = await Database.open({ url: scratch.url, ...testSchema })
     try {
       const rows = await db.orm.em.fork().find(BackendMessage, {}, { orderBy: { id: 'asc' } })
       expect(rows.map((r) => [r.identity, r.text])).toEqual([

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DLR_STATUSES, KannelBackend, parseDeliveryReport } from '../../../src/backends/kannel/index.js'
 import { parseDateTime } from '../../../src/backends/kannel/delivery-report.js'
-import { coreEntities, coreMigrations, Database } from '../../../src/models/index.js'
-import { scratchDatabase, type ScratchDatabase } from '../../../src/testing/index.js'
+import { schemaWith, useScratchDatabase } from '../../support/database.js'
 import { captured, fromRequestLine } from './fixtures.js'
 
 const valid = {
@@ -83,19 +82,10 @@ describe('Kannel delivery reports (behaviour 64)', () => {
 })
 
 describe(`the DeliveryReport table on ${process.env.RAPIDSMS_TEST_DATABASE_URL ? 'PostgreSQL' : 'SQLite'}`, () => {
-  let scratch: ScratchDatabase
-  let db: Database
-  beforeAll(async () => {
-    scratch = await scratchDatabase()
-    db = await Database.open({ url: scratch.url, entities: [...coreEntities, ...KannelBackend.entities], migrations: [...coreMigrations, ...KannelBackend.migrations] })
-  })
-  afterAll(async () => {
-    await db.close()
-    await scratch.dispose()
-  })
+  const scratch = useScratchDatabase({ migrate: false, schema: schemaWith(KannelBackend) })
 
   it('its migration matches the entity exactly', async () => {
-    await db.migrate()
-    expect(await db.schemaDrift()).toBe('')
+    await scratch.db.migrate()
+    expect(await scratch.db.schemaDrift()).toBe('')
   })
 })

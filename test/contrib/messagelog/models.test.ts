@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { Message, messageLogRow } from '../../../src/contrib/messagelog/index.js'
 import { linkContact, MessageLogApp, ValidationError } from '../../../src/index.js'
-import { coreEntities, coreMigrations, Database } from '../../../src/models/index.js'
-import { scratchDatabase, useRapidTest } from '../../../src/testing/index.js'
+import { useRapidTest } from '../../../src/testing/index.js'
+import { schemaWith, useScratchDatabase } from '../../support/database.js'
 
 const rapid = useRapidTest({ apps: [MessageLogApp] })
 
@@ -48,19 +48,10 @@ describe('message log rows (behaviour 52)', () => {
 })
 
 describe('the messagelog migration', () => {
+  const scratch = useScratchDatabase({ migrate: false, schema: schemaWith(MessageLogApp) })
+
   it('creates exactly the Message table on this database', async () => {
-    const scratch = await scratchDatabase()
-    const db = await Database.open({
-      url: scratch.url,
-      entities: [...coreEntities, ...MessageLogApp.entities!],
-      migrations: [...coreMigrations, ...MessageLogApp.migrations!],
-    })
-    try {
-      await db.migrate()
-      expect(await db.schemaDrift()).toBe('')
-    } finally {
-      await db.close()
-      await scratch.dispose()
-    }
+    await scratch.db.migrate()
+    expect(await scratch.db.schemaDrift()).toBe('')
   })
 })
