@@ -73,7 +73,6 @@ export class RapidTest {
     this.#host = await Host.start(settings, {
       databaseUrl: this.#scratch.url,
       disablePhases: this.options.disablePhases,
-      bus: undefined,
       observer: {
         incoming: (msg) => this.inbound.push(msg),
         outgoing: (msg) => this.outbound.push(msg),

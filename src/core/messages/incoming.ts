@@ -1,6 +1,5 @@
 import { MessageBase, type MessageInit } from './base.js'
-import type { OutgoingMessage } from './outgoing.js'
-import { ErrorMessage } from './outgoing.js'
+import { ErrorMessage, type OutgoingMessage } from './outgoing.js'
 import type { ConnectionLike } from './types.js'
 
 /** A reply queued by `respond()`: the arguments `send()` will get after the phases. */
