@@ -7,7 +7,8 @@
  *   npm run bench -- http
  *
  * RAPIDSMS_BENCH_POSTGRES_URL picks the server (default postgres://postgres@127.0.0.1:5432/postgres);
- * BENCH_DURATION and BENCH_CONNECTIONS change the run, BENCH_SERVER_FLAGS the server's Node flags.
+ * BENCH_DURATION and BENCH_CONNECTIONS change the run, BENCH_SERVER_FLAGS and BENCH_LOAD_FLAGS
+ * the Node flags of the server and of the load generator (e.g. '--cpu-prof --cpu-prof-dir=prof').
  */
 import { fork, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -60,7 +61,7 @@ function processCpu(pids: number[]): number {
 
 function runLoad(url: string, connections: number, duration: number): Promise<{ result: import('autocannon').Result; cpu: NodeJS.CpuUsage }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', here('./support/load.ts'), JSON.stringify({ url, connections, duration })], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [...(process.env.BENCH_LOAD_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', here('./support/load.ts'), JSON.stringify({ url, connections, duration })], { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited with ${code}`))))
