@@ -44,7 +44,7 @@ export interface PipelineOptions {
  * groups connections by backend and hands each group to its backend actor.
  */
 export class MessagePipeline {
-  readonly #lists = new Map<string, AppActor[]>()
+  readonly #lists = new Map<PhaseMeta, AppActor[]>()
 
   constructor(private readonly options: PipelineOptions) {}
 
@@ -123,12 +123,12 @@ export class MessagePipeline {
   }
 
   #appsFor(meta: PhaseMeta): AppActor[] {
-    const key = `${meta.phase}:${meta.order}`
-    let list = this.#lists.get(key)
+    // Keyed by the meta object itself: the machines' metas are made once.
+    let list = this.#lists.get(meta)
     if (!list) {
       list = this.options.apps.filter((actor) => implementsPhase(actor.app, meta.phase))
       if (meta.order === 'reverse') list.reverse()
-      this.#lists.set(key, list)
+      this.#lists.set(meta, list)
     }
     return list
   }

@@ -17,9 +17,8 @@ import pg from 'pg'
 import { DatabaseBackend, MessageLogApp } from '../src/index.js'
 import { coreEntities, coreMigrations, Database } from '../src/models/index.js'
 import { createScratchPostgres } from '../src/models/make-migration.js'
-import { backendName, verifyAnyMix } from './workload.js'
+import { backendName, postgresUrl, verifyAnyMix } from './workload.js'
 
-const POSTGRES = process.env.RAPIDSMS_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64)
 const DURATION = Number(process.env.BENCH_DURATION ?? 15)
 const WARMUP = 3
@@ -32,6 +31,8 @@ interface Stats {
   stats: { received: number; sent: number; sendFailures: number; appErrors: number }
   cpu: NodeJS.CpuUsage
   memory: number
+  /** What held the server's event loop up during the run. */
+  held: { loopDelayP50Ms: number; loopDelayP99Ms: number; gcPauses: number; gcPauseMs: number; gcPauseMaxMs: number }
 }
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
@@ -68,7 +69,7 @@ function runLoad(url: string, connections: number, duration: number): Promise<{ 
   })
 }
 
-const scratch = await createScratchPostgres(POSTGRES, 'rapidsms_bench')
+const scratch = await createScratchPostgres(postgresUrl, 'rapidsms_bench')
 const dbName = new URL(scratch.url).pathname.slice(1)
 const server = fork(here('./support/http-server.ts'), [], { execArgv: ['--import', 'tsx', ...SERVER_FLAGS], env: { ...process.env, DATABASE_URL: scratch.url }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
 const ask = <T>(type: string) =>
@@ -85,7 +86,7 @@ try {
   log(`server on ${url} (node ${SERVER_FLAGS.join(' ') || 'with default flags'}); warming up for ${WARMUP} s`)
   await runLoad(url, CONNECTIONS, WARMUP)
 
-  const admin = new pg.Client({ connectionString: POSTGRES })
+  const admin = new pg.Client({ connectionString: postgresUrl })
   await admin.connect()
   const pgPids = async () => (await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [dbName])).rows.map((r) => r.pid)
   const pgBefore = processCpu(await pgPids())
@@ -120,6 +121,10 @@ try {
     `cores ${cores}; CPU during the run (cores busy): server ${serverCpu.toFixed(2)}, load generator ${loadCpu.toFixed(2)}, PostgreSQL ${postgresCpu.toFixed(2)}, ` +
       `other processes ${others.toFixed(2)}; machine ${(machineBusy * 100).toFixed(0)}% busy; server CPU per request ${((serverCpu / (ok2xx / seconds)) * 1e6).toFixed(0)} us`,
   )
+  const { held } = after
+  const l = result.latency as unknown as Record<string, number>
+  log(`latency ms: p50 ${l.p50}, p90 ${l.p90}, p97.5 ${l.p97_5}, p99 ${l.p99}, p99.9 ${l.p99_9}, max ${l.max}`)
+  log(`server event loop delay p50 ${held.loopDelayP50Ms} ms, p99 ${held.loopDelayP99Ms} ms; ${held.gcPauses} GC pauses, ${held.gcPauseMs} ms in all, longest ${held.gcPauseMaxMs} ms`)
   log(`requests answered 2xx ${ok2xx} (server received ${after.stats.received} incl. warm-up and cut-off requests), rows ${JSON.stringify(check.found)} (expected ${JSON.stringify(check.expected)}), errors ${result.errors}, timeouts ${result.timeouts}, server RSS ${(after.memory / 2 ** 20).toFixed(0)} MB`)
   process.stdout.write(
     `${JSON.stringify({

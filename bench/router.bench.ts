@@ -3,19 +3,18 @@
  * SQLite file and on PostgreSQL, with 1 message in flight and with 100 connections sending
  * concurrently. Prints one JSON line per run, after checking every row was written:
  *   {"bench":"router","db":"postgres","inflight":100,"messages":5000,"msgPerSec":N,"p50Ms":N,"p99Ms":N,"rowsVerified":true}
- * PostgreSQL: a scratch database on BENCH_POSTGRES_URL (default the local server).
+ * PostgreSQL: a scratch database on RAPIDSMS_BENCH_POSTGRES_URL (default the local server).
  */
 import { Host } from '../src/index.js'
 import { scratchDatabase } from '../src/testing/index.js'
-import { identityOf, settings, text, verify } from './workload.js'
+import { identityOf, postgresUrl, settings, text, verify } from './workload.js'
 
 const WARMUP = 300
 const MESSAGES = 5000
-const POSTGRES = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const IDENTITIES = 100
 
 async function run(db: 'sqlite' | 'postgres', inflight: 1 | 100): Promise<void> {
-  const scratch = await scratchDatabase(db === 'postgres' ? POSTGRES : '')
+  const scratch = await scratchDatabase(db === 'postgres' ? postgresUrl : '')
   const host = await Host.start({ ...settings, logLevel: 'warn' }, { databaseUrl: scratch.url })
   try {
     const connections = await host.lookupConnections('bench', Array.from({ length: IDENTITIES }, (_, i) => identityOf(i)))

@@ -12,6 +12,9 @@ import { HandlersApp } from '../src/contrib/handlers/index.js'
 import { Message, MessageLogApp } from '../src/contrib/messagelog/index.js'
 import type { Database } from '../src/models/index.js'
 
+/** The PostgreSQL server the benchmarks make their scratch databases on. */
+export const postgresUrl = process.env.RAPIDSMS_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
 /** The backend messages come from and replies go to. */
 export const backendName = 'bench'
 

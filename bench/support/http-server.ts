@@ -1,9 +1,11 @@
 /**
  * The server side of the HTTP benchmark, run as its own process: a host with the workload
  * and its web edge on a free port. It talks to the bench over IPC: sends { port } when
- * ready; on 'stats' answers with the host's counters and its CPU time; on 'stop' closes the
- * edge and the host and exits.
+ * ready; on 'stats' answers with the host's counters, its CPU time and what held its event
+ * loop up since the last 'stats' (loop delay, garbage-collection pauses); on 'stop' closes
+ * the edge and the host and exits.
  */
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import { configureLogging } from '../../src/core/logger.js'
 import { startRouter, stopRouter } from '../../src/router/index.js'
 import { startEdge } from '../../src/web/index.js'
@@ -15,12 +17,28 @@ configureLogging({ level: 'warn' })
 const backends = { ...settings.backends, [backendName]: { ...settings.backends![backendName]!, inbound: genericHttpInbound } }
 const host = await startRouter({ ...settings, backends }, { databaseUrl: process.env.DATABASE_URL })
 const edge = await startEdge(host, { port: 0 })
+
+const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+loopDelay.enable()
+const pauses: number[] = []
+new PerformanceObserver((list) => pauses.push(...list.getEntries().map((e) => e.duration))).observe({ entryTypes: ['gc'] })
+
 process.send!({ type: 'ready', port: edge.port })
 process.on('message', async (message: { type: string }) => {
   if (message.type === 'stats') {
     while (edge.inFlight) await new Promise((r) => setTimeout(r, 10))
     await host.db.writer.drain()
-    process.send!({ type: 'stats', stats: host.stats(), cpu: process.cpuUsage(), memory: process.memoryUsage().rss })
+    const ms = (ns: number) => Math.round(ns / 1e4) / 100
+    const held = {
+      loopDelayP50Ms: ms(loopDelay.percentile(50)),
+      loopDelayP99Ms: ms(loopDelay.percentile(99)),
+      gcPauses: pauses.length,
+      gcPauseMs: Math.round(pauses.reduce((a, b) => a + b, 0)),
+      gcPauseMaxMs: Math.round(Math.max(0, ...pauses) * 10) / 10,
+    }
+    loopDelay.reset()
+    pauses.length = 0
+    process.send!({ type: 'stats', stats: host.stats(), cpu: process.cpuUsage(), memory: process.memoryUsage().rss, held })
   } else if (message.type === 'stop') {
     await edge.close()
     await stopRouter()

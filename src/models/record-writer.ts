@@ -22,26 +22,45 @@ interface Column {
 interface TableShape {
   table: string
   columns: Map<string, Column>
+  /** Layouts by the row keys they were made for, and the last one used (rows mostly repeat it). */
+  layouts: Map<string, Layout>
+  last?: Layout
 }
 
-/** Rows of one table with the same columns, as database values. */
-interface Group {
-  shape: TableShape
+/** Which of a row's keys are columns: rows with the same keys share one. */
+interface Layout {
+  /** Every key of such a row, in order (to recognise the next row with the same keys). */
+  rowKeys: string[]
+  /** The keys that are columns, and those columns. */
   keys: string[]
   columns: Column[]
-  rows: unknown[][]
+  /** Names the group of such rows in a batch: table and column keys. */
+  id: string
+}
+
+/** Rows of one table with the same columns, as database values, column by column. */
+interface Group {
+  shape: TableShape
+  layout: Layout
+  /** values[c][r]: column c of row r. */
+  values: unknown[][]
+  rows: number
 }
 
 /**
- * Column `i` of `rows` as a PostgreSQL array literal (`{"a","b",NULL}`): every element
- * quoted, `"` and `\` escaped, so any text (braces, commas, the word NULL) stays itself.
- * One join instead of the driver's element-by-element concatenation.
+ * One column as a PostgreSQL array literal (`{"a","b",NULL}`): every element quoted,
+ * `"` and `\` escaped, so any text (braces, commas, the word NULL) stays itself. One join
+ * instead of the driver's element-by-element concatenation.
  */
-function arrayLiteral(rows: unknown[][], i: number): string {
-  const items = new Array<string>(rows.length)
-  for (let r = 0; r < rows.length; r++) {
-    const value = rows[r]![i]
-    items[r] = value === null || value === undefined ? 'NULL' : `"${String(value).replace(/["\\]/g, '\\$&')}"`
+function arrayLiteral(values: unknown[]): string {
+  const items = new Array<string>(values.length)
+  for (let r = 0; r < values.length; r++) {
+    const value = values[r]
+    if (value === null || value === undefined) items[r] = 'NULL'
+    else {
+      const text = typeof value === 'string' ? value : String(value)
+      items[r] = text.includes('"') || text.includes('\\') ? `"${text.replace(/["\\]/g, '\\$&')}"` : `"${text}"`
+    }
   }
   return `{${items.join(',')}}`
 }
@@ -132,11 +151,12 @@ export class RecordWriter {
     for (const write of batch) {
       const shape = this.#shape(write.entity)
       for (const row of write.rows) {
-        const keys = Object.keys(row).filter((k) => shape.columns.has(k))
-        const id = `${shape.table}\u0000${keys.join(',')}`
-        let group = groups.get(id)
-        if (!group) groups.set(id, (group = { shape, columns: keys.map((k) => shape.columns.get(k)!), keys, rows: [] }))
-        group.rows.push(keys.map((k, i) => group!.columns[i]!.convert((row as Record<string, unknown>)[k])))
+        const layout = layoutOf(shape, row)
+        let group = groups.get(layout.id)
+        if (!group) groups.set(layout.id, (group = { shape, layout, values: layout.keys.map(() => []), rows: 0 }))
+        const { keys, columns } = layout
+        for (let c = 0; c < keys.length; c++) group.values[c]!.push(columns[c]!.convert((row as Record<string, unknown>)[keys[c]!]))
+        group.rows++
       }
     }
     return [...groups.values()]
@@ -151,8 +171,8 @@ export class RecordWriter {
   async #commitPostgres(groups: Group[]): Promise<void> {
     const values: string[] = []
     const inserts = groups.map((group) => {
-      const casts = group.columns.map((c, i) => {
-        values.push(arrayLiteral(group.rows, i))
+      const casts = group.layout.columns.map((c, i) => {
+        values.push(arrayLiteral(group.values[i]!))
         return `$${values.length}::${c.type}[]`
       })
       return `${this.#insertHead(group)} select * from unnest(${casts.join(', ')})`
@@ -174,11 +194,14 @@ export class RecordWriter {
   async #commitSqlite(groups: Group[]): Promise<void> {
     const statements: { sql: string; params: unknown[] }[] = []
     for (const group of groups) {
-      const perStatement = Math.max(1, Math.floor(SQLITE_MAX_PARAMS / Math.max(1, group.keys.length)))
-      const placeholder = `(${group.keys.map(() => '?').join(', ')})`
-      for (let start = 0; start < group.rows.length; start += perStatement) {
-        const chunk = group.rows.slice(start, start + perStatement)
-        statements.push({ sql: `${this.#insertHead(group)} values ${chunk.map(() => placeholder).join(', ')}`, params: chunk.flat() })
+      const width = group.layout.keys.length
+      const perStatement = Math.max(1, Math.floor(SQLITE_MAX_PARAMS / Math.max(1, width)))
+      const placeholder = `(${group.layout.keys.map(() => '?').join(', ')})`
+      for (let start = 0; start < group.rows; start += perStatement) {
+        const end = Math.min(group.rows, start + perStatement)
+        const params: unknown[] = []
+        for (let r = start; r < end; r++) for (let c = 0; c < width; c++) params.push(group.values[c]![r])
+        statements.push({ sql: `${this.#insertHead(group)} values ${Array.from({ length: end - start }, () => placeholder).join(', ')}`, params })
       }
     }
     const knex = this.orm.em.getConnection().getKnex()
@@ -193,14 +216,14 @@ export class RecordWriter {
 
   #insertHead(group: Group): string {
     const quote = (id: string) => this.#platform.quoteIdentifier(id)
-    return `insert into ${quote(group.shape.table)} (${group.columns.map((c) => quote(c.column)).join(', ')})`
+    return `insert into ${quote(group.shape.table)} (${group.layout.columns.map((c) => quote(c.column)).join(', ')})`
   }
 
   #shape(entity: EntityName<any>): TableShape {
     let shape = this.#shapes.get(entity)
     if (!shape) {
       const meta = this.orm.getMetadata().get(Utils.className(entity)) as EntityMetadata
-      shape = { table: meta.tableName, columns: new Map() }
+      shape = { table: meta.tableName, columns: new Map(), layouts: new Map() }
       for (const prop of Object.values(meta.properties) as EntityProperty[]) {
         if ((prop.kind !== 'scalar' && prop.kind !== 'm:1') || !prop.fieldNames?.length || prop.persist === false) continue
         const type = prop.columnTypes?.[0] ?? 'text'
@@ -246,4 +269,24 @@ export class RecordWriter {
     this.#log.error({ err: error, entity, rows: write.rows.length }, 'could not write rows')
     write.reject(error)
   }
+}
+
+/** The layout of a row's keys: the last one when the keys are the same, else found or made. */
+function layoutOf(shape: TableShape, row: object): Layout {
+  const rowKeys = Object.keys(row)
+  const last = shape.last
+  if (last && sameKeys(last.rowKeys, rowKeys)) return last
+  const keys = rowKeys.filter((k) => shape.columns.has(k))
+  const id = `${shape.table}\u0000${keys.join(',')}`
+  let layout = shape.layouts.get(id)
+  if (!layout) shape.layouts.set(id, (layout = { rowKeys, keys, columns: keys.map((k) => shape.columns.get(k)!), id }))
+  else layout.rowKeys = rowKeys
+  shape.last = layout
+  return layout
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }

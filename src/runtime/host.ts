@@ -100,20 +100,28 @@ export class Host implements RouterServices {
 
   /**
    * Hand an incoming message to its connection's actor; resolves once it is processed:
-   * phases run, replies sent, its records committed (the blocking router).
+   * phases run, replies sent, its records committed (the blocking router). A connection
+   * without an id (just a backend name and an identity) is looked up, or created.
    */
-  async receive(text: string, connection: ConnectionLike, fields: MessageFields = {}): Promise<IncomingMessage> {
-    const row = connection.id === undefined ? (await this.lookupConnections(connection.backend.name, [connection.identity]))[0]! : (connection as Connection)
-    return this.receiveMessage(new IncomingMessage({ connections: [row], text, fields }))
+  receive(text: string, connection: ConnectionLike, fields: MessageFields = {}): Promise<IncomingMessage> {
+    if (connection.id !== undefined) return this.receiveMessage(new IncomingMessage({ connections: [connection as Connection], text, fields }))
+    // The gateway's path: a phone with a live actor needs no lookup.
+    const actor = this.#connections.get(connectionKey(connection.backend.name, connection.identity))
+    if (actor) return this.#enqueue(actor, new IncomingMessage({ connections: [actor.connection], text, fields }))
+    return this.lookupConnections(connection.backend.name, [connection.identity]).then(([row]) => this.receiveMessage(new IncomingMessage({ connections: [row!], text, fields })))
   }
 
   /** Like receive(), for a message built by the caller. */
   receiveMessage(msg: IncomingMessage): Promise<IncomingMessage> {
-    if (this.#stopping) return Promise.reject(new Error('The router is shutting down'))
     const connection = msg.connections[0] as Connection | undefined
     if (!connection) return Promise.reject(new Error('An incoming message needs a connection'))
+    return this.#enqueue(this.#actorFor(connection), msg)
+  }
+
+  #enqueue(actor: ConnectionActor, msg: IncomingMessage): Promise<IncomingMessage> {
+    if (this.#stopping) return Promise.reject(new Error('The router is shutting down'))
     this.#received++
-    return this.#actorFor(connection).receive(msg)
+    return actor.receive(msg)
   }
 
   /** Create one outgoing message to every connection and send it (docs 8.1.2). */
@@ -143,18 +151,24 @@ export class Host implements RouterServices {
    * lookups of one identity share it (a burst of new phones costs a few queries, not a few
    * per phone).
    */
-  async lookupConnections(backend: string | { name: string }, identities: string[]): Promise<Connection[]> {
+  lookupConnections(backend: string | { name: string }, identities: string[]): Promise<Connection[]> {
     const name = typeof backend === 'string' ? backend : backend.name
     const known = (key: string) => this.#connections.get(key)?.connection ?? this.#lookups.get(key)
-    for (const identity of new Set(identities)) {
+    const found: (Connection | Promise<Connection>)[] = []
+    let waiting = false
+    for (const identity of identities) {
       const key = connectionKey(name, identity)
-      if (known(key)) continue
-      const batch = this.#lookupBatch(name)
-      batch.identities.push(identity)
-      const one = batch.rows.then((rows) => this.#actorFor(rows.get(identity)!).connection).finally(() => this.#lookups.delete(key))
-      this.#lookups.set(key, one)
+      let connection = known(key)
+      if (!connection) {
+        const batch = this.#lookupBatch(name)
+        batch.identities.push(identity)
+        connection = batch.rows.then((rows) => this.#actorFor(rows.get(identity)!).connection).finally(() => this.#lookups.delete(key))
+        this.#lookups.set(key, connection)
+      }
+      if (connection instanceof Promise) waiting = true
+      found.push(connection)
     }
-    return Promise.all(identities.map((identity) => known(connectionKey(name, identity))!))
+    return waiting ? Promise.all(found) : Promise.resolve(found as Connection[])
   }
 
   #lookupBatch(name: string): { identities: string[]; rows: Promise<Map<string, Connection>> } {

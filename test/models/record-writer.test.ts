@@ -51,6 +51,17 @@ describe('the group-commit writer', () => {
     expect(await scratch.db.orm.em.fork().count(BackendMessage, {})).toBe(1)
   })
 
+  it('writes rows of one table with different keys in one batch: missing columns get their defaults, unknown keys are ignored', async () => {
+    const { externalId: _, ...withoutExternalId } = { ...row(2), externalId: '' }
+    await Promise.all([
+      scratch.db.writer.insert(BackendMessage, row(1, { externalId: 'x1' })),
+      scratch.db.writer.insert(BackendMessage, withoutExternalId),
+      scratch.db.writer.insert(BackendMessage, [row(3, { externalId: 'x3' }), { ...row(4), note: 'not a column' } as ReturnType<typeof row>, row(5, { externalId: 'x5' })]),
+    ])
+    const rows = await scratch.db.orm.em.fork().find(BackendMessage, {}, { orderBy: { messageId: 'asc' } })
+    expect(rows.map((r) => [r.messageId, r.externalId, r.text])).toEqual([1, 2, 3, 4, 5].map((n) => [`m${n}`, n % 2 ? `x${n}` : '', TEXTS[n % TEXTS.length]]))
+  })
+
   it('fails only the writer whose row is bad; the others in the batch are committed', async () => {
     const results = await Promise.allSettled([
       scratch.db.writer.insert(BackendMessage, row(1)),

@@ -35,6 +35,7 @@ const backends = {
   lan_only: { engine: DatabaseBackend, inbound: genericHttpInbound, allowed_ips: ['10.0.0.0/8', '::1'] },
   local_only: { engine: DatabaseBackend, inbound: genericHttpInbound, allowed_ips: '127.0.0.1/32, 10.1.1.1' },
   vumi_auth: { engine: VumiBackend, sendsms_url: 'http://127.0.0.1:9/', inbound_username: 'relay', inbound_password: 'pw' },
+  'sms gateway': { engine: DatabaseBackend, inbound: genericHttpInbound },
 }
 
 let gateway: RecordingServer
@@ -122,6 +123,21 @@ describe('generic HTTP backend view (section J)', () => {
 
   it('an app that throws does not fail the request (19)', async () => {
     expect(await answer(await call('/backend/http/?identity=1&text=boom'))).toEqual([200, 'OK'])
+  })
+
+  it('creates a phone\'s connection on its first message and routes its next ones on the same one', async () => {
+    for (const text of ['one', 'two']) expect(await answer(await call(`/backend/http/?identity=5550001&text=${text}`))).toEqual([200, 'OK'])
+    const rows = await rapid.em().find(Connection, {}, { populate: ['backend'] })
+    expect(rows.map((c) => [c.backend.name, c.identity])).toEqual([['http', '5550001']])
+    expect(rapid.inbound.map((m) => [m.connections[0]!.id, m.text])).toEqual([
+      [rows[0]!.id, 'one'],
+      [rows[0]!.id, 'two'],
+    ])
+  })
+
+  it('serves a backend whose name is not a plain path segment at its URL-encoded path', async () => {
+    expect(await answer(await call('/backend/sms%20gateway/?identity=1&text=hi'))).toEqual([200, 'OK'])
+    expect(rapid.inbound.map((m) => [m.connections[0]!.backend.name, m.text])).toEqual([['sms gateway', 'hi']])
   })
 
   it('answers without the trailing slash too; unknown backends and backends without a view are 404', async () => {
@@ -268,7 +284,7 @@ describe('the edge itself', () => {
   })
 
   it('lists the routes it serves', () => {
-    expect(edge.routes.backends).toEqual(['/backend/http/', '/backend/custom/', '/backend/kannel/', '/backend/vumi/', '/backend/secret/', '/backend/lan_only/', '/backend/local_only/', '/backend/vumi_auth/'])
+    expect(edge.routes.backends).toEqual(['/backend/http/', '/backend/custom/', '/backend/kannel/', '/backend/vumi/', '/backend/secret/', '/backend/lan_only/', '/backend/local_only/', '/backend/vumi_auth/', '/backend/sms%20gateway/'])
     expect(edge.routes.endpoints).toEqual(['/kannel/delivery-report/'])
   })
 
