@@ -95,7 +95,7 @@ export function decodeFormBytes(raw: string): Map<string, Uint8Array> {
   for (const pair of raw.split('&')) {
     if (!pair) continue
     const eq = pair.indexOf('=')
-    const key = utf8.decode(percentDecode(eq < 0 ? pair : pair.slice(0, eq)))
+    const key = utf8(percentDecode(eq < 0 ? pair : pair.slice(0, eq)))
     out.set(key, percentDecode(eq < 0 ? '' : pair.slice(eq + 1)))
   }
   return out
@@ -104,11 +104,14 @@ export function decodeFormBytes(raw: string): Map<string, Uint8Array> {
 /** Like decodeFormBytes, with every value decoded as UTF-8 (what Django does by default). */
 export function decodeForm(raw: string): Map<string, string> {
   const out = new Map<string, string>()
-  for (const [key, bytes] of decodeFormBytes(raw)) out.set(key, utf8.decode(bytes))
+  for (const [key, bytes] of decodeFormBytes(raw)) out.set(key, utf8(bytes))
   return out
 }
 
-const utf8 = new TextDecoder('utf-8')
+/** Bytes as UTF-8 text (invalid sequences become U+FFFD; a leading BOM is kept, as Python keeps it). */
+function utf8(bytes: Uint8Array): string {
+  return (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('utf8')
+}
 
 /** The value of an ASCII hex digit, or -1. */
 function hexValue(byte: number): number {
@@ -134,12 +137,15 @@ function percentDecode(value: string): Uint8Array {
 
 /** The body of a request as text (UTF-8). */
 export function bodyText(request: InboundRequest): string {
-  return utf8.decode(request.body)
+  return utf8(request.body)
 }
+
+const URLENCODED = 'application/x-www-form-urlencoded'
 
 /** Is the request body a urlencoded form (what Django's request.POST parses)? */
 export function isUrlencoded(contentType: string | undefined): boolean {
-  return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded'
+  if (contentType === URLENCODED) return true
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === URLENCODED
 }
 
 /**
