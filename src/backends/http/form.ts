@@ -55,7 +55,7 @@ export function cleanChar(
   options: { required?: boolean; maxLength?: number; strip?: boolean } = {},
 ): string | undefined {
   const { required = true, maxLength, strip = true } = options
-  const value = raw == null ? '' : strip ? raw.trim() : raw
+  const value = raw == null ? '' : strip ? pythonStrip(raw) : raw
   if (value.includes('\u0000')) {
     errors[name] = messages.nullCharacters
     return undefined
@@ -75,6 +75,16 @@ export function cleanChar(
     }
   }
   return value
+}
+
+/** Python's whitespace (str.isspace), which str.strip() removes: unlike JavaScript's trim(), not U+FEFF, but U+001C-U+001F and U+0085. */
+const PYTHON_SPACE = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g
+
+/** `value.strip()` as Python (and so Django's CharField) does it. */
+export function pythonStrip(value: string): string {
+  const edge = (code: number) => code <= 0x20 || code >= 0x85
+  if (!value || (!edge(value.charCodeAt(0)) && !edge(value.charCodeAt(value.length - 1)))) return value
+  return value.replace(PYTHON_SPACE, '')
 }
 
 /** Length in characters (code points), not UTF-16 units. */

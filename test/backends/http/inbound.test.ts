@@ -60,6 +60,17 @@ describe('generic HTTP inbound form (section J)', () => {
   it('decodes UTF-8, keeps malformed escapes, and takes the last of repeated values (as Django)', () => {
     expect(parseGenericHttp(get('identity=1&text=caf%C3%A9+100%'))).toEqual({ ok: true, value: { identity: '1', text: 'café 100%' } })
     expect(parseGenericHttp(get('identity=1&text=a&text=b'))).toEqual({ ok: true, value: { identity: '1', text: 'b' } })
+    expect(parseGenericHttp(get('identity=1&text=%zz%4+%41%2b%2B%e2%9c%93'))).toEqual({ ok: true, value: { identity: '1', text: '%zz%4 A++✓' } })
+  })
+
+  it('keeps invalid UTF-8 as U+FFFD and a leading byte-order mark as a character (as Python decodes)', () => {
+    expect(parseGenericHttp(get('identity=1&text=a%FFb'))).toEqual({ ok: true, value: { identity: '1', text: 'a\uFFFDb' } })
+    expect(parseGenericHttp(post('identity=1&text=%EF%BB%BFhi'))).toEqual({ ok: true, value: { identity: '1', text: '\uFEFFhi' } })
+  })
+
+  it("strips what Python's str.strip() strips (U+0085, U+001C-U+001F, U+3000), not U+FEFF", () => {
+    expect(parseGenericHttp(get('identity=%E3%80%80%1F1%C2%85&text=%1C+hi+%C2%A0'))).toEqual({ ok: true, value: { identity: '1', text: 'hi' } })
+    expect(parseGenericHttp(get('identity=1&text=hi%EF%BB%BF'))).toEqual({ ok: true, value: { identity: '1', text: 'hi\uFEFF' } })
   })
 
   it('GET and POST only, answering OK (56, 58)', () => {
