@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   AppBase,
@@ -148,6 +149,38 @@ describe('generic HTTP backend view (section J)', () => {
 
   it('a body over web.bodyLimit -> 413, nothing stored', async () => {
     expect((await call('/backend/http/', form(`identity=1&text=${'x'.repeat(5000)}`))).status).toBe(413)
+    await nothingStored()
+  })
+
+  /** Send raw bytes over one TCP connection, in parts with a pause between; resolve with the response. */
+  const rawRequest = (parts: string[]) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(new URL(edge.url).port as unknown as number, '127.0.0.1')
+      let response = ''
+      socket.on('data', (d) => (response += d.toString()))
+      socket.on('end', () => resolve(response))
+      socket.on('error', reject)
+      socket.on('connect', async () => {
+        for (const part of parts) {
+          socket.write(part)
+          await new Promise((r) => setTimeout(r, 50))
+        }
+      })
+    })
+  const head = (extra: string) => `POST /backend/http/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\n${extra}\r\n`
+
+  it('reads a body that arrives in parts after its headers', async () => {
+    const body = 'identity=1&text=slow+client'
+    const response = await rawRequest([head(`Content-Length: ${body.length}\r\n`), body.slice(0, 10), body.slice(10)])
+    expect(response).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nOK$/)
+    expect(rapid.inbound.map((m) => m.text)).toEqual(['slow client'])
+  })
+
+  it('a chunked body over web.bodyLimit -> 413, nothing stored', async () => {
+    const chunk = `identity=1&text=${'x'.repeat(3000)}`
+    const chunked = (data: string) => `${data.length.toString(16)}\r\n${data}\r\n`
+    const response = await rawRequest([head('Transfer-Encoding: chunked\r\n'), chunked(chunk), chunked('y'.repeat(3000)), '0\r\n\r\n'])
+    expect(response).toMatch(/^HTTP\/1\.1 413 /)
     await nothingStored()
   })
 })
