@@ -35,19 +35,8 @@ export async function inboundRequest(c: Context, limit: number): Promise<Inbound
   return { method, query, body, contentType }
 }
 
-async function readLimited(stream: AsyncIterable<Uint8Array> | IncomingMessage, limit: number): Promise<Uint8Array> {
+function readLimited(stream: AsyncIterable<Uint8Array> | IncomingMessage, limit: number): Promise<Uint8Array> {
   if (!('on' in stream)) return readIterable(stream, limit)
-  // A small body usually comes in the packet of the headers: once Node's parser has run
-  // through that packet (one microtask from here), the whole body is buffered already.
-  if (!stream.complete) await undefined
-  if (stream.complete && !stream.readableFlowing && stream.readableLength <= limit) {
-    const body = stream.read() as Buffer | null
-    return body ?? EMPTY
-  }
-  return readEvents(stream, limit)
-}
-
-function readEvents(stream: IncomingMessage, limit: number): Promise<Uint8Array> {
   // Node's request: plain events cost less than an async iterator per request.
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
