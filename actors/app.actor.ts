@@ -1,7 +1,7 @@
 import type { AppBase, Phase } from '../src/apps/index.js'
 import { getLogger } from '../src/core/logger.js'
 import type { MessageBase } from '../src/core/messages/index.js'
-import { isThenable } from './thenable.js'
+import { isThenable } from '../src/core/thenable.js'
 
 const log = getLogger('rapidsms.apps')
 

@@ -4,7 +4,7 @@ import { getLogger } from '../src/core/logger.js'
 import { IncomingMessage, OutgoingMessage, type ResponseContext } from '../src/core/messages/index.js'
 import type { AppActor } from './app.actor.js'
 import type { BackendActor } from './backend.actor.js'
-import { isThenable } from './thenable.js'
+import { isThenable } from '../src/core/thenable.js'
 
 const log = getLogger('rapidsms.router')
 

@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/knex'
 
+/** Failures are read in settle(); until then they must not count as unhandled. */
+const ignore = () => undefined
+
 /**
  * What one message's processing owns: its unit of work (an EntityManager forked on first
  * use) and the writes it started without waiting for them. The router finishes a message
@@ -22,7 +25,7 @@ export class MessageScope {
 
   /** Let the message finish only after `work` has settled; returns `work`. */
   track<T>(work: Promise<T>): Promise<T> {
-    work.catch(() => undefined)
+    work.catch(ignore)
     this.#pending.push(work)
     return work
   }

@@ -271,8 +271,10 @@ export class Host implements RouterServices {
     await msg.scope.settle()
   }
 
+  readonly #forkEm = () => this.db.orm.em.fork()
+
   #newScope(): MessageScope {
-    return new MessageScope(() => this.db.orm.em.fork())
+    return new MessageScope(this.#forkEm)
   }
 }
 

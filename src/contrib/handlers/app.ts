@@ -1,6 +1,7 @@
 import { AppBase } from '../../apps/base.js'
 import { getLogger } from '../../core/logger.js'
 import type { IncomingMessage } from '../../core/messages/index.js'
+import { isThenable } from '../../core/thenable.js'
 import type { HandlerClass } from './handlers/base.js'
 
 const log = getLogger('rapidsms.contrib.handlers')
@@ -21,14 +22,21 @@ export class HandlersApp extends AppBase {
     if (this.handlers.length) log.info({ handlers: this.handlers.map((h) => h.name) }, `Registered: ${this.handlers.map((h) => h.name).join(', ')}`)
   }
 
-  override async handle(msg: IncomingMessage): Promise<boolean> {
-    for (const handler of this.handlers) {
+  /** Synchronous while the handlers' dispatch is: a message costs no promise unless one waits. */
+  override handle(msg: IncomingMessage, from = 0): boolean | Promise<boolean> {
+    const handlers = this.handlers
+    for (let i = from; i < handlers.length; i++) {
+      const handler = handlers[i]!
       // RapidSMS takes any truthy dispatch result as "accepted".
-      if (await handler.dispatch(this.router, msg)) {
-        log.debug({ msgId: msg.id, handler: handler.name }, `Incoming message handled by ${handler.name}`)
-        return true
-      }
+      const accepted = handler.dispatch(this.router, msg)
+      if (isThenable(accepted)) return Promise.resolve(accepted).then((value) => (value ? this.#accepted(msg, handler) : this.handle(msg, i + 1)))
+      if (accepted) return this.#accepted(msg, handler)
     }
     return false
+  }
+
+  #accepted(msg: IncomingMessage, handler: HandlerClass): true {
+    log.debug({ msgId: msg.id, handler: handler.name }, `Incoming message handled by ${handler.name}`)
+    return true
   }
 }

@@ -34,6 +34,16 @@ class LookupHandler extends KeywordHandler {
   }
 }
 
+/** Like LookupHandler's number and boom, answered without waiting for anything. */
+class SyncHandler extends KeywordHandler {
+  static override keyword = 'add|crash'
+  help() {}
+  handle(text: string) {
+    if (this.msg.text.startsWith('crash')) throw new RangeError(text)
+    this.respond(`${this.int(text) + 1}`)
+  }
+}
+
 const rapid = useRapidTest({ apps: [HandlersApp], handlers: [HelloHandler, LookupHandler] })
 
 describe('KeywordHandler matching (behaviour 30)', () => {
@@ -115,6 +125,12 @@ describe('errors raised by handle (behaviour 34)', () => {
 
   it('other errors propagate', async () => {
     await expect(LookupHandler.test('boom now')).rejects.toThrow(RangeError)
+  })
+
+  it('the same holds for a handle that does not wait for anything', async () => {
+    expect(await SyncHandler.test('add 41')).toEqual(['42'])
+    expect(await SyncHandler.test('add abc')).toEqual(['Not a valid number: abc'])
+    await expect(SyncHandler.test('crash now')).rejects.toThrow(RangeError)
   })
 
   it('ObjectDoesNotExist is exported for handlers to throw', () => {

@@ -6,6 +6,7 @@ import { addCatalogs } from '../../translation/index.js'
 import { NotANumber } from '../errors.js'
 import { catalogs } from '../locale.js'
 import { BaseHandler } from './base.js'
+import { acceptedAfter } from '../../../core/thenable.js'
 
 addCatalogs(catalogs)
 
@@ -46,25 +47,22 @@ export abstract class KeywordHandler extends BaseHandler {
     return regex
   }
 
-  static override async dispatch(router: RouterServices, msg: IncomingMessage): Promise<boolean> {
+  static override dispatch(router: RouterServices, msg: IncomingMessage): boolean | Promise<boolean> {
     const match = this.regex().exec(msg.text)
     if (!match) return false
     const Handler = this as unknown as new (router: RouterServices, msg: IncomingMessage) => KeywordHandler
     const handler = new Handler(router, msg)
     const text = match[1]
-    if (text === undefined || text.trim() === '') {
-      await handler.help()
-      return true
-    }
-    try {
-      await handler.handle(text)
-    } catch (error) {
-      // RapidSMS: a lookup that found nothing answers with its message ("Contact matching
-      // query does not exist."); a bad int() answers "Not a valid number: abc" (behaviour 34).
-      if (error instanceof ObjectDoesNotExist || error instanceof NotFoundError) handler.respondError(error.message)
-      else if (error instanceof NotANumber) handler.respondError(handler.t('Not a valid number: %(string)s', { string: error.text }))
-      else throw error
-    }
-    return true
+    if (text === undefined || text.trim() === '') return acceptedAfter(() => handler.help())
+    return acceptedAfter(
+      () => handler.handle(text),
+      (error) => {
+        // RapidSMS: a lookup that found nothing answers with its message ("Contact matching
+        // query does not exist."); a bad int() answers "Not a valid number: abc" (behaviour 34).
+        if (error instanceof ObjectDoesNotExist || error instanceof NotFoundError) handler.respondError(error.message)
+        else if (error instanceof NotANumber) handler.respondError(handler.t('Not a valid number: %(string)s', { string: error.text }))
+        else throw error
+      },
+    )
   }
 }

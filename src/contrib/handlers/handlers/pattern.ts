@@ -2,6 +2,7 @@ import type { RouterServices } from '../../../apps/router.js'
 import { HandlerError } from '../../../core/errors.js'
 import type { IncomingMessage } from '../../../core/messages/index.js'
 import { BaseHandler } from './base.js'
+import { acceptedAfter } from '../../../core/thenable.js'
 
 const compiled = new WeakMap<Function, RegExp>()
 
@@ -50,11 +51,11 @@ export abstract class PatternHandler extends BaseHandler {
     return match ? match.slice(1) : null
   }
 
-  static override async dispatch(router: RouterServices, msg: IncomingMessage): Promise<boolean> {
+  static override dispatch(router: RouterServices, msg: IncomingMessage): boolean | Promise<boolean> {
     const groups = this.matchText(msg.text)
     if (!groups) return false
     const Handler = this as unknown as new (router: RouterServices, msg: IncomingMessage) => PatternHandler
-    await new Handler(router, msg).handle(...groups)
-    return true
+    const handler = new Handler(router, msg)
+    return acceptedAfter(() => handler.handle(...groups))
   }
 }
