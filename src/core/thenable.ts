@@ -8,16 +8,21 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
  * accepted a message. `onError` answers the errors it can (and rethrows the others).
  */
 export function acceptedAfter(work: () => unknown, onError?: (error: unknown) => void): boolean | Promise<boolean> {
-  const failed = (error: unknown): true => {
-    if (!onError) throw error
-    onError(error)
-    return true
-  }
   let result: unknown
   try {
     result = work()
   } catch (error) {
-    return failed(error)
+    return answered(error, onError)
   }
-  return isThenable(result) ? Promise.resolve(result).then(() => true, failed) : true
+  return isThenable(result) ? Promise.resolve(result).then(accepted, (error: unknown) => answered(error, onError)) : true
+}
+
+function accepted(): true {
+  return true
+}
+
+function answered(error: unknown, onError: ((error: unknown) => void) | undefined): true {
+  if (!onError) throw error
+  onError(error)
+  return true
 }
