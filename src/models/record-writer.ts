@@ -249,7 +249,7 @@ export class RecordWriter {
     const plain = (value: unknown) => {
       if (value === undefined) return null
       // PostgreSQL parses ISO 8601 with its Z; SQLite keeps what MikroORM keeps (epoch ms).
-      if (value instanceof Date) return sqlite ? platform.processDateProperty(value) : value.toISOString()
+      if (value instanceof Date) return sqlite ? platform.processDateProperty(value) : isoString(value)
       if (sqlite && typeof value === 'boolean') return value ? 1 : 0
       return value
     }
@@ -292,4 +292,32 @@ function sameKeys(a: string[], b: string[]): boolean {
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
+}
+
+const DAY_MS = 86_400_000
+let isoDay = NaN
+let isoDayPrefix = ''
+
+/**
+ * `date.toISOString()`, the same string, made faster: the day's part (`2026-11-27T`) is
+ * formatted once per day and the time of day by arithmetic, since toISOString costs more
+ * than the rest of a row's conversion.
+ */
+export function isoString(date: Date): string {
+  const ms = date.getTime()
+  if (!Number.isFinite(ms)) return date.toISOString()
+  const day = Math.floor(ms / DAY_MS)
+  if (day !== isoDay) {
+    const iso = new Date(day * DAY_MS).toISOString()
+    isoDayPrefix = iso.slice(0, iso.indexOf('T') + 1)
+    isoDay = day
+  }
+  let rest = ms - day * DAY_MS
+  const hours = Math.floor(rest / 3_600_000)
+  rest -= hours * 3_600_000
+  const minutes = Math.floor(rest / 60_000)
+  rest -= minutes * 60_000
+  const seconds = Math.floor(rest / 1000)
+  const millis = rest - seconds * 1000
+  return `${isoDayPrefix}${hours < 10 ? '0' : ''}${hours}:${minutes < 10 ? '0' : ''}${minutes}:${seconds < 10 ? '0' : ''}${seconds}.${millis < 100 ? (millis < 10 ? '00' : '0') : ''}${millis}Z`
 }

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { BackendMessage } from '../../src/index.js'
 import { Backend, Connection, Contact } from '../../src/models/index.js'
+import { isoString } from '../../src/models/record-writer.js'
 import { useScratchDatabase } from '../support/database.js'
 
 /** Texts that break naive quoting: array literals, SQL, escapes, Unicode, emptiness. */
@@ -77,5 +78,14 @@ describe('the group-commit writer', () => {
     const rows = Array.from({ length: 12_000 }, (_, n) => row(n))
     await scratch.db.writer.insert(BackendMessage, rows)
     expect(await scratch.db.orm.em.fork().count(BackendMessage, {})).toBe(12_000)
+  })
+})
+
+describe('isoString', () => {
+  it('is toISOString, for any time of any day, before 1970 and after 9999 too', () => {
+    const edges = [0, -1, 1, 86_399_999, 86_400_000, -86_400_000, Date.UTC(2024, 1, 29, 23, 59, 59, 999), Date.UTC(9999, 11, 31, 23, 59, 59, 999), Date.UTC(10000, 0, 1), -62_198_755_200_001, 8.64e15, -8.64e15]
+    const random = Array.from({ length: 5000 }, (_, i) => Math.round(Math.sin(i + 1) * 4e14))
+    for (const ms of [...edges, ...random]) expect(isoString(new Date(ms))).toBe(new Date(ms).toISOString())
+    expect(() => isoString(new Date(NaN))).toThrow(RangeError)
   })
 })
