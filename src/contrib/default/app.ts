@@ -27,9 +27,16 @@ export class DefaultApp extends AppBase {
     }
   }
 
+  /** The formatted response by language, template and project name (it is the same for every message). */
+  readonly #responses = new Map<string, string>()
+
   override default(msg: IncomingMessage): void {
     const { defaultResponse, projectName } = this.router.settings
     if (defaultResponse === null) return
-    msg.error(translate(replyLanguage(this.router.settings, msg), defaultResponse, { project_name: projectName }))
+    const language = replyLanguage(this.router.settings, msg)
+    const key = `${language}\u0000${defaultResponse}\u0000${projectName}`
+    let response = this.#responses.get(key)
+    if (response === undefined) this.#responses.set(key, (response = translate(language, defaultResponse, { project_name: projectName })))
+    msg.error(response)
   }
 }
