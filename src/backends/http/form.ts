@@ -118,8 +118,28 @@ export function decodeFormBytes(raw: string): Map<string, Uint8Array> {
 /** Like decodeFormBytes, with every value decoded as UTF-8 (what Django does by default). */
 export function decodeForm(raw: string): Map<string, string> {
   const out = new Map<string, string>()
-  for (const [key, bytes] of decodeFormBytes(raw)) out.set(key, utf8(bytes))
+  if (!raw) return out
+  for (const pair of raw.split('&')) {
+    if (!pair) continue
+    const eq = pair.indexOf('=')
+    out.set(decodeComponent(eq < 0 ? pair : pair.slice(0, eq)), eq < 0 ? '' : decodeComponent(pair.slice(eq + 1)))
+  }
   return out
+}
+
+/**
+ * One urlencoded name or value as text: the platform's decoder for well-formed input, the
+ * byte-wise one (which keeps malformed escapes and turns invalid UTF-8 into U+FFFD, as Python
+ * does) for the rest.
+ */
+function decodeComponent(value: string): string {
+  const spaced = value.includes('+') ? value.replaceAll('+', ' ') : value
+  if (!spaced.includes('%')) return spaced
+  try {
+    return decodeURIComponent(spaced)
+  } catch {
+    return utf8(percentDecode(value))
+  }
 }
 
 /** Bytes as UTF-8 text (invalid sequences become U+FFFD; a leading BOM is kept, as Python keeps it). */

@@ -61,6 +61,8 @@ describe('generic HTTP inbound form (section J)', () => {
     expect(parseGenericHttp(get('identity=1&text=caf%C3%A9+100%'))).toEqual({ ok: true, value: { identity: '1', text: 'café 100%' } })
     expect(parseGenericHttp(get('identity=1&text=a&text=b'))).toEqual({ ok: true, value: { identity: '1', text: 'b' } })
     expect(parseGenericHttp(get('identity=1&text=%zz%4+%41%2b%2B%e2%9c%93'))).toEqual({ ok: true, value: { identity: '1', text: '%zz%4 A++✓' } })
+    expect(parseGenericHttp(get('identity=%2B254&text=a+b%2Bc%20%e2%9c%93'))).toEqual({ ok: true, value: { identity: '+254', text: 'a b+c ✓' } })
+    expect(parseGenericHttp(get('identity=1&text=x%ED%A0%80y'))).toEqual({ ok: true, value: { identity: '1', text: 'x\uFFFD\uFFFD\uFFFDy' } })
   })
 
   it('keeps invalid UTF-8 as U+FFFD and a leading byte-order mark as a character (as Python decodes)', () => {
