@@ -19,6 +19,7 @@ export type ProcessMessage = (msg: IncomingMessage) => Promise<void>
  */
 export class ConnectionActor {
   #mailbox: Job[] = []
+  #idleWaiters: (() => void)[] = []
   #busy = false
   lastActive = Date.now()
   processed = 0
@@ -46,6 +47,12 @@ export class ConnectionActor {
     return !this.#busy && this.#mailbox.length === 0
   }
 
+  /** Resolves once the mailbox is empty and no message is in progress. */
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve()
+    return new Promise((resolve) => this.#idleWaiters.push(resolve))
+  }
+
   async #drain(): Promise<void> {
     this.#busy = true
     let job: Job | undefined
@@ -60,6 +67,7 @@ export class ConnectionActor {
     }
     this.#busy = false
     this.lastActive = Date.now()
+    for (const resolve of this.#idleWaiters.splice(0)) resolve()
   }
 }
 

@@ -85,6 +85,8 @@ export class RecordWriter {
   #shapes = new Map<EntityName<any>, TableShape>()
   /** Prepared statement names by SQL text (PostgreSQL). */
   #prepared = new Map<string, string>()
+  /** Callers of drain() waiting for the writer to be idle. */
+  #drained: (() => void)[] = []
   #log = getLogger('rapidsms.models.writer')
   readonly #platform: Platform
 
@@ -104,9 +106,18 @@ export class RecordWriter {
     })
   }
 
-  /** Resolves once everything queued so far is committed (or failed). */
-  async drain(): Promise<void> {
-    while (this.#queue.length || this.#inFlight) await new Promise((r) => setTimeout(r, 1))
+  /** Resolves once the writer is idle: everything queued, also meanwhile, committed (or failed). */
+  drain(): Promise<void> {
+    if (this.#idle) return Promise.resolve()
+    return new Promise((resolve) => this.#drained.push(resolve))
+  }
+
+  get #idle(): boolean {
+    return this.#queue.length === 0 && this.#inFlight === 0 && !this.#scheduled
+  }
+
+  #wakeDrained(): void {
+    if (this.#drained.length && this.#idle) for (const resolve of this.#drained.splice(0)) resolve()
   }
 
   #schedule(): void {
@@ -120,7 +131,10 @@ export class RecordWriter {
   }
 
   async #flush(): Promise<void> {
-    if (!this.#queue.length) return
+    if (!this.#queue.length) {
+      this.#wakeDrained()
+      return
+    }
     const batch = this.#queue.splice(0, this.options.maxBatch)
     this.#inFlight++
     if (this.#queue.length) this.#schedule()
@@ -136,6 +150,7 @@ export class RecordWriter {
     } finally {
       this.#inFlight--
       if (this.#queue.length) this.#schedule()
+      else this.#wakeDrained()
     }
   }
 

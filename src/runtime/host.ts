@@ -230,7 +230,7 @@ export class Host implements RouterServices {
     if (this.#stopping) return
     this.#stopping = true
     clearInterval(this.#sweeper)
-    while ([...this.#connections.values()].some((a) => !a.idle)) await new Promise((r) => setTimeout(r, 5))
+    for (let busy = this.#busyConnections(); busy.length; busy = this.#busyConnections()) await Promise.all(busy.map((actor) => actor.whenIdle()))
     for (const actor of [...this.apps].reverse()) await actor.stop()
     for (const actor of this.backends.values()) await actor.stop()
     this.bus.publish('rapidsms.events.host.stopped', { at: new Date().toISOString() })
@@ -238,6 +238,10 @@ export class Host implements RouterServices {
     if (this.owns.db) await this.db.close()
     else await this.db.writer.drain()
     log.info('router stopped')
+  }
+
+  #busyConnections(): ConnectionActor[] {
+    return [...this.#connections.values()].filter((actor) => !actor.idle)
   }
 
   async #startActors(): Promise<void> {
