@@ -104,11 +104,16 @@ export class Host implements RouterServices {
    * without an id (just a backend name and an identity) is looked up, or created.
    */
   receive(text: string, connection: ConnectionLike, fields: MessageFields = {}): Promise<IncomingMessage> {
-    if (connection.id !== undefined) return this.receiveMessage(new IncomingMessage({ connections: [connection as Connection], text, fields }))
-    // The gateway's path: a phone with a live actor needs no lookup.
-    const actor = this.#connections.get(connectionKey(connection.backend.name, connection.identity))
-    if (actor) return this.#enqueue(actor, new IncomingMessage({ connections: [actor.connection], text, fields }))
-    return this.lookupConnections(connection.backend.name, [connection.identity]).then(([row]) => this.receiveMessage(new IncomingMessage({ connections: [row!], text, fields })))
+    try {
+      if (connection.id !== undefined) return this.receiveMessage(new IncomingMessage({ connections: [connection as Connection], text, fields }))
+      // The gateway's path: a phone with a live actor needs no lookup.
+      const actor = this.#connections.get(connectionKey(connection.backend.name, connection.identity))
+      if (actor) return this.#enqueue(actor, new IncomingMessage({ connections: [actor.connection], text, fields }))
+      return this.lookupConnections(connection.backend.name, [connection.identity]).then(([row]) => this.receiveMessage(new IncomingMessage({ connections: [row!], text, fields })))
+    } catch (error) {
+      // Callers get a rejected promise, never a throw, as from an async function.
+      return Promise.reject(error)
+    }
   }
 
   /** Like receive(), for a message built by the caller. */

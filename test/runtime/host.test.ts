@@ -38,3 +38,14 @@ describe('Host.stop()', () => {
     await host.stop()
   })
 })
+
+describe('Host.receive()', () => {
+  it('rejects, never throws, when the connection it is given is unusable', async () => {
+    const host = await Host.start({ apps: [], backends: { sms: { engine: DatabaseBackend } } }, { databaseUrl: 'sqlite::memory:' })
+    const bad = { identity: '1' } as unknown as Parameters<Host['receive']>[1]
+    let returned: Promise<unknown> | undefined
+    expect(() => (returned = host.receive('hi', bad))).not.toThrow()
+    await expect(returned).rejects.toThrow(TypeError)
+    await host.stop()
+  })
+})
