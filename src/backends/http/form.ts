@@ -105,26 +105,27 @@ export function characters(value: string): number {
  */
 export function decodeFormBytes(raw: string): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>()
-  if (!raw) return out
-  for (const pair of raw.split('&')) {
-    if (!pair) continue
-    const eq = pair.indexOf('=')
-    const key = utf8(percentDecode(eq < 0 ? pair : pair.slice(0, eq)))
-    out.set(key, percentDecode(eq < 0 ? '' : pair.slice(eq + 1)))
-  }
+  for (const [name, value] of formPairs(raw)) out.set(utf8(percentDecode(name)), percentDecode(value))
   return out
 }
 
 /** Like decodeFormBytes, with every value decoded as UTF-8 (what Django does by default). */
 export function decodeForm(raw: string): Map<string, string> {
   const out = new Map<string, string>()
-  if (!raw) return out
+  for (const [name, value] of formPairs(raw)) out.set(decodeComponent(name), decodeComponent(value))
+  return out
+}
+
+/** The still-encoded name and value of each `name=value` pair (a pair without `=` has an empty value). */
+function formPairs(raw: string): [string, string][] {
+  const pairs: [string, string][] = []
+  if (!raw) return pairs
   for (const pair of raw.split('&')) {
     if (!pair) continue
     const eq = pair.indexOf('=')
-    out.set(decodeComponent(eq < 0 ? pair : pair.slice(0, eq)), eq < 0 ? '' : decodeComponent(pair.slice(eq + 1)))
+    pairs.push(eq < 0 ? [pair, ''] : [pair.slice(0, eq), pair.slice(eq + 1)])
   }
-  return out
+  return pairs
 }
 
 /**
