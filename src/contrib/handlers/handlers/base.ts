@@ -6,6 +6,7 @@ import type { IncomingMessage, ResponseContext } from '../../../core/messages/in
 import { replyLanguage, translate } from '../../translation/index.js'
 import { parseInteger } from '../errors.js'
 import { runHandlerTest } from '../test-environment.js'
+import { isThenable } from '../../../core/thenable.js'
 
 type Extra = Partial<Omit<ResponseContext, 'text'>>
 
@@ -89,3 +90,27 @@ export class BaseHandler {
 
 /** A handler class as settings list them. */
 export type HandlerClass = typeof BaseHandler
+
+/**
+ * Run `work` and answer true once it is done, synchronously when it is: a handler that
+ * accepted a message. `onError` answers the errors it can (and rethrows the others).
+ */
+export function acceptedAfter(work: () => unknown, onError?: (error: unknown) => void): boolean | Promise<boolean> {
+  let result: unknown
+  try {
+    result = work()
+  } catch (error) {
+    return answered(error, onError)
+  }
+  return isThenable(result) ? Promise.resolve(result).then(accepted, (error: unknown) => answered(error, onError)) : true
+}
+
+function accepted(): true {
+  return true
+}
+
+function answered(error: unknown, onError: ((error: unknown) => void) | undefined): true {
+  if (!onError) throw error
+  onError(error)
+  return true
+}

@@ -5,8 +5,7 @@ import type { IncomingMessage } from '../../../core/messages/index.js'
 import { addCatalogs } from '../../translation/index.js'
 import { NotANumber } from '../errors.js'
 import { catalogs } from '../locale.js'
-import { BaseHandler } from './base.js'
-import { acceptedAfter } from '../../../core/thenable.js'
+import { acceptedAfter, BaseHandler } from './base.js'
 
 addCatalogs(catalogs)
 

@@ -1,8 +1,7 @@
 import type { RouterServices } from '../../../apps/router.js'
 import { HandlerError } from '../../../core/errors.js'
 import type { IncomingMessage } from '../../../core/messages/index.js'
-import { BaseHandler } from './base.js'
-import { acceptedAfter } from '../../../core/thenable.js'
+import { acceptedAfter, BaseHandler } from './base.js'
 
 const compiled = new WeakMap<Function, RegExp>()
 
