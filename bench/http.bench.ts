@@ -8,7 +8,8 @@
  *
  * RAPIDSMS_BENCH_POSTGRES_URL picks the server (default postgres://postgres@127.0.0.1:5432/postgres);
  * BENCH_DURATION and BENCH_CONNECTIONS change the run, BENCH_SERVER_FLAGS and BENCH_LOAD_FLAGS
- * the Node flags of the server and of the load generator (e.g. '--cpu-prof --cpu-prof-dir=prof').
+ * the Node flags of the server and of the load generator (e.g. '--cpu-prof --cpu-prof-dir=prof');
+ * BENCH_SERVER_PROFILE=<file> writes the server's CPU profile of the measured run alone.
  */
 import { fork, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'

@@ -3,8 +3,11 @@
  * and its web edge on a free port. It talks to the bench over IPC: sends { port } when
  * ready; on 'stats' answers with the host's counters, its CPU time and what held its event
  * loop up since the last 'stats' (loop delay, garbage-collection pauses); on 'stop' closes
- * the edge and the host and exits.
+ * the edge and the host and exits. With BENCH_SERVER_PROFILE=<file>, the CPU profile of the
+ * measured run alone (from the first 'stats' to the second) is written to that file.
  */
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import { configureLogging } from '../../src/core/logger.js'
 import { startRouter, stopRouter } from '../../src/router/index.js'
@@ -23,6 +26,22 @@ loopDelay.enable()
 const pauses: number[] = []
 new PerformanceObserver((list) => pauses.push(...list.getEntries().map((e) => e.duration))).observe({ entryTypes: ['gc'] })
 
+const profileFile = process.env.BENCH_SERVER_PROFILE
+let profiler: Session | undefined
+/** Starts the profiler on the first call, writes the profile on the second. */
+async function profile(): Promise<void> {
+  if (!profileFile) return
+  if (!profiler) {
+    profiler = new Session()
+    profiler.connect()
+    await profiler.post('Profiler.enable')
+    await profiler.post('Profiler.start')
+  } else {
+    const { profile } = await profiler.post('Profiler.stop')
+    writeFileSync(profileFile, JSON.stringify(profile))
+  }
+}
+
 process.send!({ type: 'ready', port: edge.port })
 process.on('message', async (message: { type: string }) => {
   if (message.type === 'stats') {
@@ -38,6 +57,7 @@ process.on('message', async (message: { type: string }) => {
     }
     loopDelay.reset()
     pauses.length = 0
+    await profile()
     process.send!({ type: 'stats', stats: host.stats(), cpu: process.cpuUsage(), memory: process.memoryUsage().rss, held })
   } else if (message.type === 'stop') {
     await edge.close()
