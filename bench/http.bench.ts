@@ -1,15 +1,19 @@
 /**
  * HTTP benchmark: the reference workload (bench/workload.ts) sent to the generic HTTP
  * backend by autocannon, 64 connections for 15 s, with the blocking router on PostgreSQL.
- * Server, load generator and PostgreSQL each run in their own processes; the CPU each used
- * during the measured run goes to stderr, the figure to stdout as one JSON line.
+ * Server, load generator and PostgreSQL each run in their own processes. Two runs, each
+ * printed as one JSON line on stdout (what each process used goes to stderr): as fast as the
+ * server answers (every connection sends its next request as soon as the last is answered),
+ * then at a fixed offered rate (BENCH_RATE requests per second over all connections, default
+ * 5000; 0 skips that run), where latency is the server's at that load and not the queue of
+ * a saturated closed loop.
  *
  *   npm run bench -- http
  *
  * RAPIDSMS_BENCH_POSTGRES_URL picks the server (default postgres://postgres@127.0.0.1:5432/postgres);
  * BENCH_DURATION and BENCH_CONNECTIONS change the run, BENCH_SERVER_FLAGS and BENCH_LOAD_FLAGS
  * the Node flags of the server and of the load generator (e.g. '--cpu-prof --cpu-prof-dir=prof');
- * BENCH_SERVER_PROFILE=<file> writes the server's CPU profile of the measured run alone.
+ * BENCH_SERVER_PROFILE=<file> writes the server's CPU profile of the first measured run alone.
  */
 import { fork, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -22,6 +26,8 @@ import { backendName, postgresUrl, verifyAnyMix } from './workload.js'
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64)
 const DURATION = Number(process.env.BENCH_DURATION ?? 15)
+/** The offered rate of the second run (requests per second over all connections); 0 skips it. */
+const RATE = Number(process.env.BENCH_RATE ?? 5000)
 const WARMUP = 3
 const TICKS = 100 // clock ticks per second in /proc (USER_HZ)
 // The server runs as docs/backends.md recommends deploying it: a larger young generation
@@ -33,7 +39,7 @@ interface Stats {
   cpu: NodeJS.CpuUsage
   memory: number
   /** What held the server's event loop up during the run. */
-  held: { loopDelayP50Ms: number; loopDelayP99Ms: number; gcPauses: number; gcPauseMs: number; gcPauseMaxMs: number }
+  held: { loopDelayP50Ms: number; loopDelayP99Ms: number; loopDelayMaxMs: number; gcPauses: number; gcPauseMs: number; gcPauseMaxMs: number }
 }
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
@@ -61,9 +67,9 @@ function processCpu(pids: number[]): number {
   return ticks / TICKS
 }
 
-function runLoad(url: string, connections: number, duration: number): Promise<{ result: import('autocannon').Result; cpu: NodeJS.CpuUsage }> {
+function runLoad(url: string, connections: number, duration: number, rate?: number): Promise<{ result: import('autocannon').Result; cpu: NodeJS.CpuUsage }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(process.env.BENCH_LOAD_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', here('./support/load.ts'), JSON.stringify({ url, connections, duration })], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [...(process.env.BENCH_LOAD_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', here('./support/load.ts'), JSON.stringify({ url, connections, duration, rate })], { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited with ${code}`))))
@@ -90,55 +96,67 @@ try {
   const admin = new pg.Client({ connectionString: postgresUrl })
   await admin.connect()
   const pgPids = async () => (await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [dbName])).rows.map((r) => r.pid)
-  const pgBefore = processCpu(await pgPids())
-  const before = await ask<Stats>('stats')
-  const machineBefore = machineCpu()
-  const load = await runLoad(url, CONNECTIONS, DURATION)
-  const machineAfter = machineCpu()
-  const after = await ask<Stats>('stats')
-  const pgAfter = processCpu(await pgPids())
-  await admin.end()
 
-  const { result } = load
-  const seconds = result.duration
-  const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6
-  const serverCpu = (cpuOf(after.cpu) - cpuOf(before.cpu)) / seconds
-  const loadCpu = cpuOf(load.cpu) / seconds
-  const postgresCpu = (pgAfter - pgBefore) / seconds
-  const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)
-  const ok2xx = Object.entries(result.statusCodeStats).reduce((n, [code, { count }]) => (code.startsWith('2') ? n + Number(count) : n), 0)
+  /** One measured run (as fast as the server answers, or at `rate` requests per second), with what each process used. */
+  const measure = async (rate?: number) => {
+    log(rate ? `${DURATION} s at ${rate} requests per second offered` : `${DURATION} s as fast as the server answers`)
+    const pgBefore = processCpu(await pgPids())
+    const before = await ask<Stats>('stats')
+    const machineBefore = machineCpu()
+    const load = await runLoad(url, CONNECTIONS, DURATION, rate)
+    const machineAfter = machineCpu()
+    const after = await ask<Stats>('stats')
+    const pgAfter = processCpu(await pgPids())
+    const { result } = load
+    const seconds = result.duration
+    const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6
+    const serverCpu = (cpuOf(after.cpu) - cpuOf(before.cpu)) / seconds
+    const loadCpu = cpuOf(load.cpu) / seconds
+    const postgresCpu = (pgAfter - pgBefore) / seconds
+    const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)
+    const ok2xx = Object.entries(result.statusCodeStats).reduce((n, [code, { count }]) => (code.startsWith('2') ? n + Number(count) : n), 0)
+    const others = Math.max(0, machineBusy * cores - serverCpu - loadCpu - postgresCpu)
+    log(
+      `  CPU during the run (cores busy): server ${serverCpu.toFixed(2)}, load generator ${loadCpu.toFixed(2)}, PostgreSQL ${postgresCpu.toFixed(2)}, ` +
+        `other processes ${others.toFixed(2)}; machine ${(machineBusy * 100).toFixed(0)}% busy of ${cores} cores; server CPU per request ${((serverCpu / (ok2xx / seconds)) * 1e6).toFixed(0)} us`,
+    )
+    const l = result.latency as unknown as Record<string, number>
+    log(`  latency ms: p50 ${l.p50}, p90 ${l.p90}, p97.5 ${l.p97_5}, p99 ${l.p99}, p99.9 ${l.p99_9}, max ${l.max}`)
+    const { held } = after
+    log(`  server event loop delay p50 ${held.loopDelayP50Ms} ms, p99 ${held.loopDelayP99Ms} ms, max ${held.loopDelayMaxMs} ms; ${held.gcPauses} GC pauses, ${held.gcPauseMs} ms in all, longest ${held.gcPauseMaxMs} ms`)
+    log(`  requests answered 2xx ${ok2xx}, errors ${result.errors}, timeouts ${result.timeouts}, server RSS ${(after.memory / 2 ** 20).toFixed(0)} MB`)
+    return { result, seconds, ok2xx, stats: after.stats }
+  }
+  const cores = readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? 1
+  const runs = [await measure()]
+  if (RATE > 0) runs.push(await measure(RATE))
+  await admin.end()
 
   const exited = new Promise((resolve) => server.once('exit', resolve))
   server.send({ type: 'stop' })
   await exited
+  const { stats } = runs.at(-1)!
   const db = await Database.open({ url: scratch.url, entities: [...coreEntities, ...DatabaseBackend.entities!, ...MessageLogApp.entities!], migrations: [...coreMigrations, ...DatabaseBackend.migrations!, ...MessageLogApp.migrations!] })
-  const check = await verifyAnyMix(db, after.stats.received)
+  const check = await verifyAnyMix(db, stats.received)
   await db.close()
-  const rowsVerified = check.ok && after.stats.sendFailures === 0 && after.stats.appErrors === 0 && ok2xx <= after.stats.received && result.errors === 0
+  const rowsVerified = check.ok && stats.sendFailures === 0 && stats.appErrors === 0 && runs.every((run) => run.ok2xx <= stats.received && run.result.errors === 0)
+  log(`server received ${stats.received} requests (warm-up and cut-off ones included), rows ${JSON.stringify(check.found)} (expected ${JSON.stringify(check.expected)})`)
 
-  const cores = readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? 1
-  const others = Math.max(0, machineBusy * cores - serverCpu - loadCpu - postgresCpu)
-  log(
-    `cores ${cores}; CPU during the run (cores busy): server ${serverCpu.toFixed(2)}, load generator ${loadCpu.toFixed(2)}, PostgreSQL ${postgresCpu.toFixed(2)}, ` +
-      `other processes ${others.toFixed(2)}; machine ${(machineBusy * 100).toFixed(0)}% busy; server CPU per request ${((serverCpu / (ok2xx / seconds)) * 1e6).toFixed(0)} us`,
-  )
-  const { held } = after
-  const l = result.latency as unknown as Record<string, number>
-  log(`latency ms: p50 ${l.p50}, p90 ${l.p90}, p97.5 ${l.p97_5}, p99 ${l.p99}, p99.9 ${l.p99_9}, max ${l.max}`)
-  log(`server event loop delay p50 ${held.loopDelayP50Ms} ms, p99 ${held.loopDelayP99Ms} ms; ${held.gcPauses} GC pauses, ${held.gcPauseMs} ms in all, longest ${held.gcPauseMaxMs} ms`)
-  log(`requests answered 2xx ${ok2xx} (server received ${after.stats.received} incl. warm-up and cut-off requests), rows ${JSON.stringify(check.found)} (expected ${JSON.stringify(check.expected)}), errors ${result.errors}, timeouts ${result.timeouts}, server RSS ${(after.memory / 2 ** 20).toFixed(0)} MB`)
-  process.stdout.write(
-    `${JSON.stringify({
-      bench: 'http',
-      router: 'blocking',
-      db: 'postgres',
-      connections: CONNECTIONS,
-      reqPerSec: Math.round(ok2xx / seconds),
-      p50Ms: result.latency.p50,
-      p99Ms: result.latency.p99,
-      non2xx: result.non2xx,
-      rowsVerified,
-    })}\n`,
+  runs.forEach(({ result, seconds, ok2xx }, i) =>
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'http',
+        router: 'blocking',
+        db: 'postgres',
+        connections: CONNECTIONS,
+        ...(i > 0 ? { offeredReqPerSec: RATE } : {}),
+        reqPerSec: Math.round(ok2xx / seconds),
+        p50Ms: result.latency.p50,
+        p99Ms: result.latency.p99,
+        non2xx: result.non2xx,
+        rowsVerified,
+      })}\n`,
+    ),
   )
   if (!rowsVerified) process.exitCode = 1
 } finally {

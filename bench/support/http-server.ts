@@ -4,7 +4,7 @@
  * ready; on 'stats' answers with the host's counters, its CPU time and what held its event
  * loop up since the last 'stats' (loop delay, garbage-collection pauses); on 'stop' closes
  * the edge and the host and exits. With BENCH_SERVER_PROFILE=<file>, the CPU profile of the
- * measured run alone (from the first 'stats' to the second) is written to that file.
+ * first measured run alone (from the first 'stats' to the second) is written to that file.
  */
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
@@ -28,9 +28,10 @@ new PerformanceObserver((list) => pauses.push(...list.getEntries().map((e) => e.
 
 const profileFile = process.env.BENCH_SERVER_PROFILE
 let profiler: Session | undefined
-/** Starts the profiler on the first call, writes the profile on the second. */
+let profiled = false
+/** Starts the profiler on the first call, writes the profile on the second; then nothing. */
 async function profile(): Promise<void> {
-  if (!profileFile) return
+  if (!profileFile || profiled) return
   if (!profiler) {
     profiler = new Session()
     profiler.connect()
@@ -39,6 +40,8 @@ async function profile(): Promise<void> {
   } else {
     const { profile } = await profiler.post('Profiler.stop')
     writeFileSync(profileFile, JSON.stringify(profile))
+    profiler.disconnect()
+    profiled = true
   }
 }
 
@@ -51,6 +54,7 @@ process.on('message', async (message: { type: string }) => {
     const held = {
       loopDelayP50Ms: ms(loopDelay.percentile(50)),
       loopDelayP99Ms: ms(loopDelay.percentile(99)),
+      loopDelayMaxMs: ms(loopDelay.max),
       gcPauses: pauses.length,
       gcPauseMs: Math.round(pauses.reduce((a, b) => a + b, 0)),
       gcPauseMaxMs: Math.round(Math.max(0, ...pauses) * 10) / 10,
