@@ -13,7 +13,8 @@
  * RAPIDSMS_BENCH_POSTGRES_URL picks the server (default postgres://postgres@127.0.0.1:5432/postgres);
  * BENCH_DURATION and BENCH_CONNECTIONS change the run, BENCH_SERVER_FLAGS and BENCH_LOAD_FLAGS
  * the Node flags of the server and of the load generator (e.g. '--cpu-prof --cpu-prof-dir=prof');
- * BENCH_SERVER_PROFILE=<file> writes the server's CPU profile of the first measured run alone.
+ * BENCH_SERVER_PROFILE=<file> writes the server's CPU profile of the first measured run alone;
+ * BENCH_TICKER=1 watches for moments when the machine runs nothing of ours (support/ticker.ts).
  */
 import { fork, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -23,11 +24,13 @@ import { DatabaseBackend, MessageLogApp } from '../src/index.js'
 import { coreEntities, coreMigrations, Database } from '../src/models/index.js'
 import { createScratchPostgres } from '../src/models/make-migration.js'
 import { backendName, postgresUrl, verifyAnyMix } from './workload.js'
+import { burstsAfterPauses, type BurstReport } from './support/bursts.js'
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64)
 const DURATION = Number(process.env.BENCH_DURATION ?? 15)
 /** The offered rate of the second run (requests per second over all connections); 0 skips it. */
 const RATE = Number(process.env.BENCH_RATE ?? 5000)
+const TICKER = process.env.BENCH_TICKER === '1'
 const WARMUP = 3
 const TICKS = 100 // clock ticks per second in /proc (USER_HZ)
 // The server runs as docs/backends.md recommends deploying it: a larger young generation
@@ -67,13 +70,19 @@ function processCpu(pids: number[]): number {
   return ticks / TICKS
 }
 
-function runLoad(url: string, connections: number, duration: number, rate?: number): Promise<{ result: import('autocannon').Result; cpu: NodeJS.CpuUsage }> {
+/** Run a support script in its own Node process; resolves with the JSON line it prints. */
+function runScript<T>(script: string, args: string[], flags: string[] = []): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(process.env.BENCH_LOAD_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', here('./support/load.ts'), JSON.stringify({ url, connections, duration, rate })], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', here(script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited with ${code}`))))
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${script} exited with ${code}`))))
   })
+}
+
+function runLoad(url: string, connections: number, duration: number, rate?: number) {
+  const flags = (process.env.BENCH_LOAD_FLAGS ?? '').split(' ').filter(Boolean)
+  return runScript<{ result: import('autocannon').Result; cpu: NodeJS.CpuUsage; bursts: BurstReport }>('./support/load.ts', [JSON.stringify({ url, connections, duration, rate })], flags)
 }
 
 const scratch = await createScratchPostgres(postgresUrl, 'rapidsms_bench')
@@ -103,7 +112,13 @@ try {
     const pgBefore = processCpu(await pgPids())
     const before = await ask<Stats>('stats')
     const machineBefore = machineCpu()
-    const load = await runLoad(url, CONNECTIONS, DURATION, rate)
+    // With BENCH_TICKER=1, beside the load, a process that only ticks a timer: its late ticks
+    // are moments when the machine did not run it, whatever the server was doing. Off by
+    // default: its thousand wake-ups a second cost the machine a few percent.
+    const [load, ticker] = await Promise.all([
+      runLoad(url, CONNECTIONS, DURATION, rate),
+      TICKER ? runScript<{ pauses: [number, number][] }>('./support/ticker.ts', [String(DURATION + 1)]) : undefined,
+    ])
     const machineAfter = machineCpu()
     const after = await ask<Stats>('stats')
     const pgAfter = processCpu(await pgPids())
@@ -124,6 +139,19 @@ try {
     log(`  latency ms: p50 ${l.p50}, p90 ${l.p90}, p97.5 ${l.p97_5}, p99 ${l.p99}, p99.9 ${l.p99_9}, max ${l.max}`)
     const { held } = after
     log(`  server event loop delay p50 ${held.loopDelayP50Ms} ms, p99 ${held.loopDelayP99Ms} ms, max ${held.loopDelayMaxMs} ms; ${held.gcPauses} GC pauses, ${held.gcPauseMs} ms in all, longest ${held.gcPauseMaxMs} ms`)
+    const { bursts, slow } = load.bursts
+    const inBursts = bursts.reduce((n, b) => n + b.slow, 0)
+    log(
+      `  ${bursts.length} bursts (${(bursts.length / seconds).toFixed(1)}/s) of at least ${Math.ceil(CONNECTIONS / 2)} requests finishing over 20 ms together, ` +
+        `holding ${slow ? Math.round((inBursts / slow) * 100) : 0}% of the ${slow} requests over 20 ms`,
+    )
+    if (ticker) {
+      const longest = Math.max(0, ...ticker.pauses.map(([, length]) => length))
+      log(
+        `  a process only ticking a timer was held off the CPU for 5 ms or more ${ticker.pauses.length} times (longest ${longest} ms); ` +
+          `${burstsAfterPauses(bursts, ticker.pauses)} of the bursts came within 50 ms of such a pause`,
+      )
+    }
     log(`  requests answered 2xx ${ok2xx}, errors ${result.errors}, timeouts ${result.timeouts}, server RSS ${(after.memory / 2 ** 20).toFixed(0)} MB`)
     return { result, seconds, ok2xx, stats: after.stats }
   }

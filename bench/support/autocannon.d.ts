@@ -28,7 +28,14 @@ declare module 'autocannon' {
     body?: string
     requests?: { body?: string; setupRequest?: (request: Record<string, unknown>, context: Record<string, unknown>) => Record<string, unknown> }[]
     setupClient?: (client: { setRequests(requests: { body?: string }[]): void }) => void
+    /** Requests per second over all connections (latencies then corrected for coordinated omission). */
+    overallRate?: number
+  }
+  /** A run in progress; 'response' fires once per answered request with its latency in ms. */
+  export interface Instance {
+    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): Instance
   }
   function autocannon(options: Options): Promise<Result>
+  function autocannon(options: Options, done: (error: Error | null, result: Result) => void): Instance
   export default autocannon
 }

@@ -1,10 +1,12 @@
 /**
  * The load generator of the HTTP benchmark, run as its own process so it does not share
  * the server's event loop: autocannon POSTing the workload's messages as forms. Prints the
- * autocannon result and its own CPU time as one JSON line.
+ * autocannon result, its own CPU time and the run's bursts (moments when at least half the
+ * connections' requests finished over 20 ms together; see bursts.ts) as one JSON line.
  */
-import autocannon from 'autocannon'
+import autocannon, { type Result } from 'autocannon'
 import { identityOf, text } from '../workload.js'
+import { findBursts } from './bursts.js'
 
 /** How many phones send; each connection sends for its own share of them, in turn. */
 const identities = 2000
@@ -18,7 +20,14 @@ const request = (n: number) => ({ body: `identity=${encodeURIComponent(identityO
 // and the clock of the run is already going then.
 let clients = 0
 const started = process.cpuUsage()
-const result = await autocannon({
+// When each request finished (epoch ms) and how long it took, to find the bursts.
+let done: Float64Array = new Float64Array(1 << 18)
+let latency: Float64Array = new Float64Array(1 << 18)
+let answered = 0
+let fail: (error: Error) => void
+let finish: (result: Result) => void
+const finished = new Promise<Result>((resolve, reject) => ([finish, fail] = [resolve, reject]))
+const instance = autocannon({
   url,
   connections,
   duration,
@@ -33,5 +42,22 @@ const result = await autocannon({
     const mine = Array.from({ length: Math.ceil(identities / connections) }, (_, i) => i * connections + client_).filter((n) => n < identities)
     client.setRequests(mine.map(request))
   },
+}, (error, result) => (error ? fail(error) : finish(result)))
+instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+  if (answered === done.length) {
+    done = grow(done)
+    latency = grow(latency)
+  }
+  done[answered] = performance.timeOrigin + performance.now()
+  latency[answered++] = responseTime
 })
-process.stdout.write(`${JSON.stringify({ result, cpu: process.cpuUsage(started) })}\n`)
+const result = await finished
+const cpu = process.cpuUsage(started)
+const bursts = findBursts(done, latency, answered, { slowMs: 20, minSlow: Math.ceil(connections / 2) })
+process.stdout.write(`${JSON.stringify({ result, cpu, bursts })}\n`)
+
+function grow(array: Float64Array): Float64Array {
+  const bigger = new Float64Array(array.length * 2)
+  bigger.set(array)
+  return bigger
+}
