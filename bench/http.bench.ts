@@ -24,7 +24,7 @@ import { DatabaseBackend, MessageLogApp } from '../src/index.js'
 import { coreEntities, coreMigrations, Database } from '../src/models/index.js'
 import { createScratchPostgres } from '../src/models/make-migration.js'
 import { backendName, postgresUrl, verifyAnyMix } from './workload.js'
-import { burstsAfterPauses, type BurstReport } from './support/bursts.js'
+import { burstsAfterPauses, burstsAfterPausesByChance, type BurstReport } from './support/bursts.js'
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64)
 const DURATION = Number(process.env.BENCH_DURATION ?? 15)
@@ -42,7 +42,7 @@ interface Stats {
   cpu: NodeJS.CpuUsage
   memory: number
   /** What held the server's event loop up during the run. */
-  held: { loopDelayP50Ms: number; loopDelayP99Ms: number; loopDelayMaxMs: number; gcPauses: number; gcPauseMs: number; gcPauseMaxMs: number }
+  held: { loopDelayP50Ms: number; loopDelayP99Ms: number; loopDelayMaxMs: number; gcPauses: number; gcPauseMs: number; gcPauseMaxMs: number; gcLongPauses: [number, number][] }
 }
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
@@ -139,17 +139,20 @@ try {
     log(`  latency ms: p50 ${l.p50}, p90 ${l.p90}, p97.5 ${l.p97_5}, p99 ${l.p99}, p99.9 ${l.p99_9}, max ${l.max}`)
     const { held } = after
     log(`  server event loop delay p50 ${held.loopDelayP50Ms} ms, p99 ${held.loopDelayP99Ms} ms, max ${held.loopDelayMaxMs} ms; ${held.gcPauses} GC pauses, ${held.gcPauseMs} ms in all, longest ${held.gcPauseMaxMs} ms`)
-    const { bursts, slow } = load.bursts
+    const { bursts, slow, from, to } = load.bursts
     const inBursts = bursts.reduce((n, b) => n + b.slow, 0)
+    /** "N of them (M by chance alone)": bursts within 50 ms after one of the pauses. */
+    const following = (pauses: [number, number][]) => `${burstsAfterPauses(bursts, pauses)} (${burstsAfterPausesByChance(bursts.length, pauses, from, to).toFixed(0)} by chance alone)`
     log(
       `  ${bursts.length} bursts (${(bursts.length / seconds).toFixed(1)}/s) of at least ${Math.ceil(CONNECTIONS / 2)} requests finishing over 20 ms together, ` +
-        `holding ${slow ? Math.round((inBursts / slow) * 100) : 0}% of the ${slow} requests over 20 ms`,
+        `holding ${slow ? Math.round((inBursts / slow) * 100) : 0}% of the ${slow} requests over 20 ms; ` +
+        `${following(held.gcLongPauses)} came within 50 ms of one of the server's ${held.gcLongPauses.length} GC pauses of 5 ms or more`,
     )
     if (ticker) {
       const longest = Math.max(0, ...ticker.pauses.map(([, length]) => length))
       log(
         `  a process only ticking a timer was held off the CPU for 5 ms or more ${ticker.pauses.length} times (longest ${longest} ms); ` +
-          `${burstsAfterPauses(bursts, ticker.pauses)} of the bursts came within 50 ms of such a pause`,
+          `${following(ticker.pauses)} of the bursts came within 50 ms of such a pause`,
       )
     }
     log(`  requests answered 2xx ${ok2xx}, errors ${result.errors}, timeouts ${result.timeouts}, server RSS ${(after.memory / 2 ** 20).toFixed(0)} MB`)

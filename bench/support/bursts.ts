@@ -16,6 +16,9 @@ export interface BurstReport {
   bursts: Burst[]
   /** Requests slower than the threshold, in all. */
   slow: number
+  /** Epoch ms of the first and last completion: the span the bursts were looked for in. */
+  from: number
+  to: number
 }
 
 /**
@@ -45,10 +48,28 @@ export function findBursts(done: ArrayLike<number>, latency: ArrayLike<number>, 
     }
   }
   close()
-  return { bursts, slow }
+  return { bursts, slow, from: count ? done[0]! : 0, to: count ? done[count - 1]! : 0 }
 }
 
 /** How many bursts began at most `leadMs` after one of the `pauses` ([start, length] epoch ms) ended, or during it. */
 export function burstsAfterPauses(bursts: Burst[], pauses: [number, number][], leadMs = 50): number {
   return bursts.filter((b) => pauses.some(([start, length]) => start <= b.last && start + length >= b.first - leadMs)).length
+}
+
+/**
+ * How many of `bursts` would follow a pause by chance alone: the share of [from, to]
+ * covered by the pauses and the `leadMs` after each, times the bursts.
+ */
+export function burstsAfterPausesByChance(bursts: number, pauses: [number, number][], from: number, to: number, leadMs = 50): number {
+  if (to <= from) return 0
+  const spans = pauses.map(([start, length]) => [Math.max(from, start), Math.min(to, start + length + leadMs)] as const).filter(([a, b]) => b > a)
+  spans.sort((x, y) => x[0] - y[0])
+  let covered = 0
+  let end = -Infinity
+  for (const [a, b] of spans) {
+    if (b <= end) continue
+    covered += b - Math.max(a, end)
+    end = b
+  }
+  return (bursts * covered) / (to - from)
 }

@@ -24,7 +24,14 @@ const edge = await startEdge(host, { port: 0 })
 const loopDelay = monitorEventLoopDelay({ resolution: 1 })
 loopDelay.enable()
 const pauses: number[] = []
-new PerformanceObserver((list) => pauses.push(...list.getEntries().map((e) => e.duration))).observe({ entryTypes: ['gc'] })
+/** GC pauses of 5 ms or more: [start epoch ms, length ms], to set beside the load generator's bursts. */
+const longPauses: [number, number][] = []
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    pauses.push(entry.duration)
+    if (entry.duration >= 5) longPauses.push([performance.timeOrigin + entry.startTime, Math.round(entry.duration * 10) / 10])
+  }
+}).observe({ entryTypes: ['gc'] })
 
 const profileFile = process.env.BENCH_SERVER_PROFILE
 let profiler: Session | undefined
@@ -58,6 +65,7 @@ process.on('message', async (message: { type: string }) => {
       gcPauses: pauses.length,
       gcPauseMs: Math.round(pauses.reduce((a, b) => a + b, 0)),
       gcPauseMaxMs: Math.round(Math.max(0, ...pauses) * 10) / 10,
+      gcLongPauses: longPauses.splice(0),
     }
     loopDelay.reset()
     pauses.length = 0

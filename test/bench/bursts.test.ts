@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { burstsAfterPauses, findBursts } from '../../bench/support/bursts.js'
+import { burstsAfterPauses, burstsAfterPausesByChance, findBursts } from '../../bench/support/bursts.js'
 
 describe('findBursts (the HTTP benchmark telling pauses from single slow requests)', () => {
   // Completion times (ms) and latencies: a lone slow request at 10, then four slow ones
@@ -9,12 +9,12 @@ describe('findBursts (the HTTP benchmark telling pauses from single slow request
 
   it('groups slow completions closer than the gap and keeps groups of at least minSlow', () => {
     const report = findBursts(done, latency, done.length, { slowMs: 20, minSlow: 3 })
-    expect(report).toEqual({ slow: 8, bursts: [{ first: 100, last: 112, slow: 5 }] })
+    expect(report).toEqual({ slow: 8, bursts: [{ first: 100, last: 112, slow: 5 }], from: 10, to: 170 })
   })
 
   it('counts only the first `count` samples, and nothing at or under the threshold is slow', () => {
-    expect(findBursts(done, latency, 2, { slowMs: 20, minSlow: 1 })).toEqual({ slow: 1, bursts: [{ first: 10, last: 10, slow: 1 }] })
-    expect(findBursts([1, 2, 3], [20, 20, 20], 3, { slowMs: 20, minSlow: 1 })).toEqual({ slow: 0, bursts: [] })
+    expect(findBursts(done, latency, 2, { slowMs: 20, minSlow: 1 })).toEqual({ slow: 1, bursts: [{ first: 10, last: 10, slow: 1 }], from: 10, to: 20 })
+    expect(findBursts([1, 2, 3], [20, 20, 20], 3, { slowMs: 20, minSlow: 1 })).toEqual({ slow: 0, bursts: [], from: 1, to: 3 })
   })
 
   it('a wider gap joins what a narrow one splits', () => {
@@ -33,5 +33,15 @@ describe('findBursts (the HTTP benchmark telling pauses from single slow request
     // Pauses [start, length]: ends at 60 (40 ms before the first burst), spans the second,
     // ends at 440 (60 ms before the third: too early), and one after everything.
     expect(burstsAfterPauses(bursts, [[40, 20], [290, 30], [420, 20], [900, 10]])).toBe(2)
+  })
+})
+
+describe('burstsAfterPausesByChance', () => {
+  it('is the bursts times the share of the span covered by the pauses and the 50 ms after each', () => {
+    // Span 0-1000; pauses [100, 10] and [130, 20] cover 100-200 together (overlapping), and
+    // [990, 30] covers 990-1000 inside the span: 110 ms of 1000.
+    expect(burstsAfterPausesByChance(10, [[100, 10], [130, 20], [990, 30]], 0, 1000)).toBeCloseTo(1.1)
+    expect(burstsAfterPausesByChance(10, [], 0, 1000)).toBe(0)
+    expect(burstsAfterPausesByChance(10, [[100, 10]], 500, 500)).toBe(0)
   })
 })
