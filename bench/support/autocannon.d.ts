@@ -28,8 +28,6 @@ declare module 'autocannon' {
     body?: string
     requests?: { body?: string; setupRequest?: (request: Record<string, unknown>, context: Record<string, unknown>) => Record<string, unknown> }[]
     setupClient?: (client: { setRequests(requests: { body?: string }[]): void }) => void
-    /** Requests per second over all connections (latencies then corrected for coordinated omission). */
-    overallRate?: number
   }
   /** A run in progress; 'response' fires once per answered request with its latency in ms. */
   export interface Instance {

@@ -4,7 +4,7 @@
  * ready; on 'stats' answers with the host's counters, its CPU time and what held its event
  * loop up since the last 'stats' (loop delay, garbage-collection pauses); on 'stop' closes
  * the edge and the host and exits. With BENCH_SERVER_PROFILE=<file>, the CPU profile of the
- * first measured run alone (from the first 'stats' to the second) is written to that file.
+ * measured run alone (from the first 'stats' to the second) is written to that file.
  */
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'

@@ -11,7 +11,7 @@ import { findBursts } from './bursts.js'
 /** How many phones send; each connection sends for its own share of them, in turn. */
 const identities = 2000
 
-const { url, connections, duration, rate } = JSON.parse(process.argv[2]!) as { url: string; connections: number; duration: number; rate?: number }
+const { url, connections, duration } = JSON.parse(process.argv[2]!) as { url: string; connections: number; duration: number }
 const request = (n: number) => ({ body: `identity=${encodeURIComponent(identityOf(n))}&text=${encodeURIComponent(text(n))}` })
 // Each connection gets its own phones as pre-built requests (autocannon encodes each once
 // and cycles through them), so the load generator spends its CPU on sending, not on building
@@ -31,9 +31,6 @@ const instance = autocannon({
   url,
   connections,
   duration,
-  // A fixed offered rate; latencies are then corrected for coordinated omission (a request
-  // the server's slowness kept from being sent on time counts from when it was due).
-  ...(rate ? { overallRate: rate } : {}),
   method: 'POST',
   headers: { 'content-type': 'application/x-www-form-urlencoded' },
   body: request(0).body,
