@@ -9,9 +9,9 @@ export const Connection = defineEntity({
   uniques: [{ properties: ['backend', 'identity'] }],
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
-    backend: () => p.manyToOne(Backend).deleteRule('cascade'),
+    backend: () => p.manyToOne(Backend).deleteRule('cascade').index(),
     identity: p.string().length(100),
-    contact: () => p.manyToOne(Contact).nullable().deleteRule('set null'),
+    contact: () => p.manyToOne(Contact).nullable().deleteRule('set null').index(),
     createdOn: p.datetime().onCreate(() => new Date()),
     modifiedOn: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   }),

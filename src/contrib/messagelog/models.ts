@@ -14,8 +14,8 @@ export const Message = defineEntity({
   tableName: 'messagelog_message',
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
-    contact: () => p.manyToOne(Contact).nullable().deleteRule('set null'),
-    connection: () => p.manyToOne(Connection).nullable().deleteRule('set null'),
+    contact: () => p.manyToOne(Contact).nullable().deleteRule('set null').index(),
+    connection: () => p.manyToOne(Connection).nullable().deleteRule('set null').index(),
     /** INCOMING (`I`) or OUTGOING (`O`). */
     direction: p.string().length(1),
     date: p.datetime(),
