@@ -24,31 +24,32 @@ const started = process.cpuUsage()
 let done: Float64Array = new Float64Array(1 << 18)
 let latency: Float64Array = new Float64Array(1 << 18)
 let answered = 0
-let fail: (error: Error) => void
-let finish: (result: Result) => void
-const finished = new Promise<Result>((resolve, reject) => ([finish, fail] = [resolve, reject]))
-const instance = autocannon({
-  url,
-  connections,
-  duration,
-  method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  body: request(0).body,
-  setupClient: (client) => {
-    const client_ = clients++
-    const mine = Array.from({ length: Math.ceil(identities / connections) }, (_, i) => i * connections + client_).filter((n) => n < identities)
-    client.setRequests(mine.map(request))
-  },
-}, (error, result) => (error ? fail(error) : finish(result)))
-instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
-  if (answered === done.length) {
-    done = grow(done)
-    latency = grow(latency)
-  }
-  done[answered] = performance.timeOrigin + performance.now()
-  latency[answered++] = responseTime
+const result = await new Promise<Result>((resolve, reject) => {
+  const instance = autocannon(
+    {
+      url,
+      connections,
+      duration,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: request(0).body,
+      setupClient: (client) => {
+        const client_ = clients++
+        const mine = Array.from({ length: Math.ceil(identities / connections) }, (_, i) => i * connections + client_).filter((n) => n < identities)
+        client.setRequests(mine.map(request))
+      },
+    },
+    (error, result) => (error ? reject(error) : resolve(result)),
+  )
+  instance.on('response', (_client, _status, _bytes, responseTime) => {
+    if (answered === done.length) {
+      done = grow(done)
+      latency = grow(latency)
+    }
+    done[answered] = performance.timeOrigin + performance.now()
+    latency[answered++] = responseTime
+  })
 })
-const result = await finished
 const cpu = process.cpuUsage(started)
 const bursts = findBursts(done, latency, answered, { slowMs: 20, minSlow: Math.ceil(connections / 2) })
 process.stdout.write(`${JSON.stringify({ result, cpu, bursts })}\n`)
