@@ -32,8 +32,8 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 15)
 const TICKER = process.env.BENCH_TICKER === '1'
 const WARMUP = 3
 const TICKS = 100 // clock ticks per second in /proc (USER_HZ)
-// The server runs as docs/backends.md recommends deploying it: a larger young generation
-// means fewer scavenges (BENCH_SERVER_FLAGS='' runs it with Node's defaults).
+// The server runs with a larger young generation: a quarter as many scavenges, each longer
+// (docs/backends.md, Performance; BENCH_SERVER_FLAGS='' runs it with Node's defaults).
 const SERVER_FLAGS = (process.env.BENCH_SERVER_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean)
 
 interface Stats {
