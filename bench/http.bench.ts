@@ -105,66 +105,62 @@ try {
   await admin.connect()
   const pgPids = async () => (await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [dbName])).rows.map((r) => r.pid)
 
-  /** The measured run, with what each process used. */
-  const measure = async () => {
-    log(`measuring for ${DURATION} s`)
-    const pgBefore = processCpu(await pgPids())
-    const before = await ask<Stats>('stats')
-    const machineBefore = machineCpu()
-    // With BENCH_TICKER=1, beside the load, a process that only ticks a timer: its late ticks
-    // are moments when the machine did not run it, whatever the server was doing. Off by
-    // default: its thousand wake-ups a second cost the machine a few percent.
-    const [load, ticker] = await Promise.all([
-      runLoad(url, CONNECTIONS, DURATION),
-      TICKER ? runScript<{ pauses: [number, number][] }>('./support/ticker.ts', [String(DURATION + 1)]) : undefined,
-    ])
-    const machineAfter = machineCpu()
-    const after = await ask<Stats>('stats')
-    const pgAfter = processCpu(await pgPids())
-    const { result } = load
-    const seconds = result.duration
-    const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6
-    const serverCpu = (cpuOf(after.cpu) - cpuOf(before.cpu)) / seconds
-    const loadCpu = cpuOf(load.cpu) / seconds
-    const postgresCpu = (pgAfter - pgBefore) / seconds
-    const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)
-    const ok2xx = Object.entries(result.statusCodeStats).reduce((n, [code, { count }]) => (code.startsWith('2') ? n + Number(count) : n), 0)
-    const others = Math.max(0, machineBusy * cores - serverCpu - loadCpu - postgresCpu)
-    log(
-      `  CPU during the run (cores busy): server ${serverCpu.toFixed(2)}, load generator ${loadCpu.toFixed(2)}, PostgreSQL ${postgresCpu.toFixed(2)}, ` +
-        `other processes ${others.toFixed(2)}; machine ${(machineBusy * 100).toFixed(0)}% busy of ${cores} cores; server CPU per request ${((serverCpu / (ok2xx / seconds)) * 1e6).toFixed(0)} us`,
-    )
-    const l = result.latency as unknown as Record<string, number>
-    log(`  latency ms: p50 ${l.p50}, p90 ${l.p90}, p97.5 ${l.p97_5}, p99 ${l.p99}, p99.9 ${l.p99_9}, max ${l.max}`)
-    const { held } = after
-    log(`  server event loop delay p50 ${held.loopDelayP50Ms} ms, p99 ${held.loopDelayP99Ms} ms, max ${held.loopDelayMaxMs} ms; ${held.gcPauses} GC pauses, ${held.gcPauseMs} ms in all, longest ${held.gcPauseMaxMs} ms`)
-    const { bursts, slow, from, to } = load.bursts
-    const inBursts = bursts.reduce((n, b) => n + b.slow, 0)
-    /** "N of them (M by chance alone)": bursts within 50 ms after one of the pauses. */
-    const following = (pauses: [number, number][]) => `${burstsAfterPauses(bursts, pauses)} (${burstsAfterPausesByChance(bursts.length, pauses, from, to).toFixed(0)} by chance alone)`
-    log(
-      `  ${bursts.length} bursts (${(bursts.length / seconds).toFixed(1)}/s) of at least ${Math.ceil(CONNECTIONS / 2)} requests finishing over 20 ms together, ` +
-        `holding ${slow ? Math.round((inBursts / slow) * 100) : 0}% of the ${slow} requests over 20 ms; ` +
-        `${following(held.gcLongPauses)} came within 50 ms of one of the server's ${held.gcLongPauses.length} GC pauses of 5 ms or more`,
-    )
-    if (ticker) {
-      const longest = Math.max(0, ...ticker.pauses.map(([, length]) => length))
-      log(
-        `  a process only ticking a timer was held off the CPU for 5 ms or more ${ticker.pauses.length} times (longest ${longest} ms); ` +
-          `${following(ticker.pauses)} of the bursts came within 50 ms of such a pause`,
-      )
-    }
-    log(`  requests answered 2xx ${ok2xx}, errors ${result.errors}, timeouts ${result.timeouts}, server RSS ${(after.memory / 2 ** 20).toFixed(0)} MB`)
-    return { result, seconds, ok2xx, stats: after.stats }
-  }
   const cores = readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? 1
-  const run = await measure()
+  log(`measuring for ${DURATION} s`)
+  const pgBefore = processCpu(await pgPids())
+  const before = await ask<Stats>('stats')
+  const machineBefore = machineCpu()
+  // With BENCH_TICKER=1, beside the load, a process that only ticks a timer: its late ticks
+  // are moments when the machine did not run it, whatever the server was doing. Off by
+  // default: its wake-ups cost CPU (it reports how much).
+  const [load, ticker] = await Promise.all([
+    runLoad(url, CONNECTIONS, DURATION),
+    TICKER ? runScript<{ pauses: [number, number][]; cpu: NodeJS.CpuUsage }>('./support/ticker.ts', [String(DURATION + 1)]) : undefined,
+  ])
+  const machineAfter = machineCpu()
+  const after = await ask<Stats>('stats')
+  const pgAfter = processCpu(await pgPids())
   await admin.end()
+
+  const { result } = load
+  const seconds = result.duration
+  const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6
+  const serverCpu = (cpuOf(after.cpu) - cpuOf(before.cpu)) / seconds
+  const loadCpu = cpuOf(load.cpu) / seconds
+  const postgresCpu = (pgAfter - pgBefore) / seconds
+  const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)
+  const ok2xx = Object.entries(result.statusCodeStats).reduce((n, [code, { count }]) => (code.startsWith('2') ? n + Number(count) : n), 0)
+  const others = Math.max(0, machineBusy * cores - serverCpu - loadCpu - postgresCpu)
+  log(
+    `  CPU during the run (cores busy): server ${serverCpu.toFixed(2)}, load generator ${loadCpu.toFixed(2)}, PostgreSQL ${postgresCpu.toFixed(2)}, ` +
+      `other processes ${others.toFixed(2)}; machine ${(machineBusy * 100).toFixed(0)}% busy of ${cores} cores; server CPU per request ${((serverCpu / (ok2xx / seconds)) * 1e6).toFixed(0)} us`,
+  )
+  const l = result.latency as unknown as Record<string, number>
+  log(`  latency ms: p50 ${l.p50}, p90 ${l.p90}, p97.5 ${l.p97_5}, p99 ${l.p99}, p99.9 ${l.p99_9}, max ${l.max}`)
+  const { held } = after
+  log(`  server event loop delay p50 ${held.loopDelayP50Ms} ms, p99 ${held.loopDelayP99Ms} ms, max ${held.loopDelayMaxMs} ms; ${held.gcPauses} GC pauses, ${held.gcPauseMs} ms in all, longest ${held.gcPauseMaxMs} ms`)
+  const { bursts, slow, from, to } = load.bursts
+  const inBursts = bursts.reduce((n, b) => n + b.slow, 0)
+  /** "N (M by chance alone)": the bursts within 50 ms after one of the pauses. */
+  const following = (pauses: [number, number][]) => `${burstsAfterPauses(bursts, pauses)} (${burstsAfterPausesByChance(bursts.length, pauses, from, to).toFixed(0)} by chance alone)`
+  log(
+    `  ${bursts.length} bursts (${(bursts.length / seconds).toFixed(1)}/s) of at least ${Math.ceil(CONNECTIONS / 2)} requests finishing over 20 ms together, ` +
+      `holding ${slow ? Math.round((inBursts / slow) * 100) : 0}% of the ${slow} requests over 20 ms; ` +
+      `${following(held.gcLongPauses)} came within 50 ms of one of the server's ${held.gcLongPauses.length} GC pauses of 5 ms or more`,
+  )
+  if (ticker) {
+    const longest = Math.max(0, ...ticker.pauses.map(([, length]) => length))
+    log(
+      `  a process only ticking a timer (itself ${(cpuOf(ticker.cpu) / (DURATION + 1)).toFixed(2)} of a core) was held off the CPU for 5 ms or more ${ticker.pauses.length} times (longest ${longest} ms); ` +
+        `${following(ticker.pauses)} of the bursts came within 50 ms of such a pause`,
+    )
+  }
+  log(`  requests answered 2xx ${ok2xx}, errors ${result.errors}, timeouts ${result.timeouts}, server RSS ${(after.memory / 2 ** 20).toFixed(0)} MB`)
 
   const exited = new Promise((resolve) => server.once('exit', resolve))
   server.send({ type: 'stop' })
   await exited
-  const { stats, result, seconds, ok2xx } = run
+  const { stats } = after
   const db = await Database.open({ url: scratch.url, entities: [...coreEntities, ...DatabaseBackend.entities!, ...MessageLogApp.entities!], migrations: [...coreMigrations, ...DatabaseBackend.migrations!, ...MessageLogApp.migrations!] })
   const check = await verifyAnyMix(db, stats.received)
   await db.close()
