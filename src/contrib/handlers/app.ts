@@ -23,13 +23,18 @@ export class HandlersApp extends AppBase {
   }
 
   /** Synchronous while the handlers' dispatch is: a message costs no promise unless one waits. */
-  override handle(msg: IncomingMessage, from = 0): boolean | Promise<boolean> {
+  override handle(msg: IncomingMessage): boolean | Promise<boolean> {
+    return this.#dispatchFrom(msg, 0)
+  }
+
+  /** Offer the message to the handlers from `first` on, in order, until one accepts it. */
+  #dispatchFrom(msg: IncomingMessage, first: number): boolean | Promise<boolean> {
     const handlers = this.handlers
-    for (let i = from; i < handlers.length; i++) {
+    for (let i = first; i < handlers.length; i++) {
       const handler = handlers[i]!
       // RapidSMS takes any truthy dispatch result as "accepted".
       const accepted = handler.dispatch(this.router, msg)
-      if (isThenable(accepted)) return Promise.resolve(accepted).then((value) => (value ? this.#accepted(msg, handler) : this.handle(msg, i + 1)))
+      if (isThenable(accepted)) return Promise.resolve(accepted).then((value) => (value ? this.#accepted(msg, handler) : this.#dispatchFrom(msg, i + 1)))
       if (accepted) return this.#accepted(msg, handler)
     }
     return false
