@@ -251,24 +251,19 @@ export class RecordWriter {
 
   #converter(prop: EntityProperty): (value: unknown) => unknown {
     const platform = this.#platform
-    if (prop.kind === 'm:1') {
-      const foreignKey = (value: unknown) => (value !== null && typeof value === 'object' ? (value as { id?: unknown }).id : (value ?? null))
-      return foreignKey
-    }
+    if (prop.kind === 'm:1') return (value) => (value !== null && typeof value === 'object' ? (value as { id?: unknown }).id : (value ?? null))
     if (prop.customType) {
       const type = prop.customType
-      const custom = (value: unknown) => (value == null ? null : type.convertToDatabaseValue(value, platform, { mode: 'query' }))
-      return custom
+      return (value) => (value == null ? null : type.convertToDatabaseValue(value, platform, { mode: 'query' }))
     }
     const sqlite = this.dialect === 'sqlite'
-    const plain = (value: unknown) => {
+    return (value) => {
       if (value === undefined) return null
       // PostgreSQL parses ISO 8601 with its Z; SQLite keeps what MikroORM keeps (epoch ms).
       if (value instanceof Date) return sqlite ? platform.processDateProperty(value) : isoString(value)
       if (sqlite && typeof value === 'boolean') return value ? 1 : 0
       return value
     }
-    return plain
   }
 
   async #replayOneByOne(batch: Pending[]): Promise<void> {
