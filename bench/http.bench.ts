@@ -41,7 +41,7 @@ interface Stats {
   cpu: NodeJS.CpuUsage
   memory: number
   /** What held the server's event loop up during the run. */
-  held: { loopDelayP50Ms: number; loopDelayP99Ms: number; loopDelayMaxMs: number; gcPauses: number; gcPauseMs: number; gcPauseMaxMs: number; gcLongPauses: [number, number][] }
+  held: { loopBusy: number; loopDelayP50Ms: number; loopDelayP99Ms: number; loopDelayMaxMs: number; gcPauses: number; gcPauseMs: number; gcPauseMaxMs: number; gcLongPauses: [number, number][] }
 }
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
@@ -138,7 +138,7 @@ try {
   const l = result.latency as unknown as Record<string, number>
   log(`  latency ms: p50 ${l.p50}, p90 ${l.p90}, p97.5 ${l.p97_5}, p99 ${l.p99}, p99.9 ${l.p99_9}, max ${l.max}`)
   const { held } = after
-  log(`  server event loop delay p50 ${held.loopDelayP50Ms} ms, p99 ${held.loopDelayP99Ms} ms, max ${held.loopDelayMaxMs} ms; ${held.gcPauses} GC pauses, ${held.gcPauseMs} ms in all, longest ${held.gcPauseMaxMs} ms`)
+  log(`  server event loop busy ${Math.round(held.loopBusy * 100)}% of the time, delay p50 ${held.loopDelayP50Ms} ms, p99 ${held.loopDelayP99Ms} ms, max ${held.loopDelayMaxMs} ms; ${held.gcPauses} GC pauses, ${held.gcPauseMs} ms in all, longest ${held.gcPauseMaxMs} ms`)
   const { bursts, slow, from, to } = load.bursts
   const inBursts = bursts.reduce((n, b) => n + b.slow, 0)
   /** "N (M by chance alone)": the bursts within 50 ms after one of the pauses. */

@@ -1,14 +1,15 @@
 /**
  * The server side of the HTTP benchmark, run as its own process: a host with the workload
  * and its web edge on a free port. It talks to the bench over IPC: sends { port } when
- * ready; on 'stats' answers with the host's counters, its CPU time and what held its event
- * loop up since the last 'stats' (loop delay, garbage-collection pauses); on 'stop' closes
+ * ready; on 'stats' answers with the host's counters, its CPU time and, since the last
+ * 'stats', how busy its event loop was and what held it up (loop delay, garbage-collection
+ * pauses); on 'stop' closes
  * the edge and the host and exits. With BENCH_SERVER_PROFILE=<file>, the CPU profile of the
  * measured run alone (from the first 'stats' to the second) is written to that file.
  */
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks'
 import { configureLogging } from '../../src/core/logger.js'
 import { startRouter, stopRouter } from '../../src/router/index.js'
 import { startEdge } from '../../src/web/index.js'
@@ -23,6 +24,8 @@ const edge = await startEdge(host, { port: 0 })
 
 const loopDelay = monitorEventLoopDelay({ resolution: 1 })
 loopDelay.enable()
+/** Event-loop utilization at the last 'stats': the share of time the loop was running code since. */
+let loopUse = performance.eventLoopUtilization()
 const pauses: number[] = []
 /** GC pauses of 5 ms or more: [start epoch ms, length ms], to set beside the load generator's bursts. */
 const longPauses: [number, number][] = []
@@ -59,6 +62,7 @@ process.on('message', async (message: { type: string }) => {
     await host.db.writer.drain()
     const ms = (ns: number) => Math.round(ns / 1e4) / 100
     const held = {
+      loopBusy: Math.round(performance.eventLoopUtilization(loopUse).utilization * 100) / 100,
       loopDelayP50Ms: ms(loopDelay.percentile(50)),
       loopDelayP99Ms: ms(loopDelay.percentile(99)),
       loopDelayMaxMs: ms(loopDelay.max),
@@ -68,6 +72,7 @@ process.on('message', async (message: { type: string }) => {
       gcLongPauses: longPauses.splice(0),
     }
     loopDelay.reset()
+    loopUse = performance.eventLoopUtilization()
     pauses.length = 0
     await profile()
     process.send!({ type: 'stats', stats: host.stats(), cpu: process.cpuUsage(), memory: process.memoryUsage().rss, held })
