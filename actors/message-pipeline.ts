@@ -90,7 +90,7 @@ export class MessagePipeline {
       const stopped = this.#afterApp(meta, msg, i, result)
       if (stopped) return stopped
     }
-    return 'COMPLETED'
+    return meta.stopWhenHandled && (msg as IncomingMessage).handled ? 'STOPPED' : 'COMPLETED'
   }
 
   /** 'STOPPED' when the app's result stops the phase. */

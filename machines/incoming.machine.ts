@@ -6,6 +6,7 @@ import type { PhaseEvent, StateMeta } from './phase-meta.js'
  * - filter: an app returning exactly true stops everything; queued replies still go out;
  * - parse: every app;
  * - handle: apps in order until one returns exactly true (the message is then handled);
+ *   an app may also mark it handled itself (msg.handled = true) and go on returning false;
  * - default: only for unhandled messages, apps until one returns exactly true;
  * - cleanup: every app, handled or not (our deliberate difference 15: only filtered
  *   messages skip it);
@@ -34,7 +35,7 @@ export const incomingMachine = setup({
       on: { COMPLETED: 'handle' },
     },
     handle: {
-      meta: { phase: 'handle', order: 'installed', stopWhen: true } satisfies StateMeta,
+      meta: { phase: 'handle', order: 'installed', stopWhen: true, stopWhenHandled: true } satisfies StateMeta,
       on: { STOPPED: { target: 'cleanup', actions: 'markHandled' }, COMPLETED: 'default' },
     },
     default: {

@@ -3,7 +3,10 @@
  * - `phase`: the app method to call;
  * - `order`: apps in installed order, or reversed (outgoing);
  * - `stopWhen`: an app returning exactly this value stops the phase (event STOPPED);
- *   without it every app is called and the phase ends with COMPLETED.
+ *   without it every app is called and the phase ends with COMPLETED;
+ * - `stopWhenHandled`: the phase also ends with STOPPED when, after every app ran, an app
+ *   marked the message handled itself (`msg.handled = true`): RapidSMS checks the flag,
+ *   not only the return values, before the default phase.
  * States with `step` instead of `phase` are effects of the runner (sending replies, handing
  * a message to backends) that end with COMPLETED.
  */
@@ -11,6 +14,7 @@ export interface PhaseMeta {
   phase: 'filter' | 'parse' | 'handle' | 'default' | 'cleanup' | 'outgoing'
   order: 'installed' | 'reverse'
   stopWhen?: boolean
+  stopWhenHandled?: boolean
 }
 
 export interface StepMeta {

@@ -101,6 +101,25 @@ describe('handle (14) and what follows a handled message (15, deliberate differe
   })
 })
 
+describe('an app marking the message handled itself (16)', () => {
+  const rapid = useRapidTest({
+    apps: [
+      recordingApp('marker', { handle: (msg) => ((msg.handled = true), false) }),
+      recordingApp('next'),
+      recordingApp('fallback', { default: (msg) => (msg.respond('fallback'), true) }),
+    ],
+  })
+
+  it('later apps still get handle, but default is skipped; cleanup runs and nothing is sent', async () => {
+    const msg = await receive(rapid, 'quiet')
+    expect(phaseCalls('handle')).toEqual(['marker', 'next', 'fallback'])
+    expect(phaseCalls('default')).toEqual([])
+    expect(phaseCalls('cleanup')).toEqual(['marker', 'next', 'fallback'])
+    expect(msg.handled).toBe(true)
+    expect(rapid.sentMessages).toEqual([])
+  })
+})
+
 describe('default (16) and cleanup (17)', () => {
   const rapid = useRapidTest({
     apps: [
