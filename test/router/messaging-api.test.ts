@@ -105,6 +105,23 @@ describe('the messaging API (section A)', () => {
     expect(rapid.sentMessages.map((m) => m.context)).toEqual([{ in_response_to: plain.id }, { in_response_to: external.id, external_id: 'ABC' }])
   })
 
+  it('external_id is passed on whenever the fields have the key, even empty or null (8)', async () => {
+    const [connection] = await lookupConnections('mockbackend', ['1'])
+    const empty = await receive('a', connection!, { external_id: '' })
+    const none = await receive('b', connection!, { external_id: null })
+    expect(rapid.sentMessages.map((m) => m.context)).toEqual([
+      { in_response_to: empty.id, external_id: '' },
+      { in_response_to: none.id, external_id: null },
+    ])
+  })
+
+  it('the database backend stores a null external_id as empty (54)', async () => {
+    const [sender] = await lookupConnections('db', ['1112223333'])
+    await receive('ping', sender!, { external_id: null })
+    const rows = await rapid.em().find(BackendMessage, {})
+    expect(rows.map((r) => [r.text, r.externalId])).toEqual([['you said ping', '']])
+  })
+
   it('a message that is not a reply has an empty context (8)', async () => {
     await send('news', await lookupConnections('mockbackend', ['1']))
     expect(rapid.sentMessages[0]!.context).toEqual({})

@@ -14,7 +14,7 @@ export class DatabaseBackend extends BackendBase {
 
   override async send(id: string, text: string, identities: string[], context: BackendContext): Promise<void> {
     const date = new Date()
-    const externalId = context.external_id === undefined ? '' : String(context.external_id)
+    const externalId = context.external_id == null ? '' : String(context.external_id)
     await this.router.db.writer.insert(
       BackendMessage,
       identities.map((identity) => ({ name: this.name, direction: 'O', date, messageId: id, externalId, identity, text })),

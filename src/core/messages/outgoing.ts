@@ -20,15 +20,15 @@ export class OutgoingMessage extends MessageBase {
 
   /**
    * Metadata handed to backends: `in_response_to` (the incoming message id) and
-   * `external_id` when the incoming message carried `fields.external_id`; `{}` otherwise.
+   * `external_id` whenever the incoming message's fields have that key, even empty or null
+   * (behaviour 8: RapidSMS tests `'external_id' in fields`); `{}` otherwise.
    */
   extraBackendContext(): BackendContext {
     const context: BackendContext = {}
     const original = this.inResponseTo
     if (original) {
       context.in_response_to = original.id
-      const external = original.fields.external_id
-      if (external !== undefined && external !== null && external !== '') context.external_id = external
+      if (Object.hasOwn(original.fields, 'external_id')) context.external_id = original.fields.external_id
     }
     return context
   }
