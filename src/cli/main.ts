@@ -47,10 +47,11 @@ program
 program
   .command('script')
   .description('run conversation scripts ("IDENTITY > text" / "IDENTITY < reply") against the project')
-  .argument('<files...>', 'script files')
-  .action(async (files: string[]) => {
+  .argument('<files...>', 'script files, each one conversation from a fresh database')
+  .option('--strict', 'every reply must be checked, in the order it came, right after the message it answers')
+  .action(async (files: string[], options: { strict?: boolean }) => {
     if (!process.env.RAPIDSMS_LOG_LEVEL) configureLogging({ level: 'warn' })
-    const failed = await runScriptFiles(await config(), files, out)
+    const failed = await runScriptFiles(await config(), files, out, { strict: options.strict ?? false })
     process.exitCode = failed ? 1 : 0
   })
 

@@ -1,5 +1,5 @@
 export { RapidTest, type RapidTestOptions } from './rapid-test.js'
 export { useRapidTest } from './vitest.js'
-export { parseScripts, runSteps, formatFailure, type Script, type ScriptLine, type ScriptFailure, type Reply } from './script.js'
+export { parseScript, runSteps, formatFailure, ScriptSyntaxError, type Script, type ScriptLine, type ScriptFailure, type ScriptOptions, type Reply } from './script.js'
 export { randomString, randomUnicodeString } from './random.js'
 export { scratchDatabase, type ScratchDatabase } from './database.js'

@@ -9,7 +9,7 @@ import { Host } from '../runtime/host.js'
 import { setRouter } from '../router/index.js'
 import { scratchDatabase, type ScratchDatabase } from './database.js'
 import { randomString } from './random.js'
-import { formatFailure, parseScripts, runSteps, type Reply } from './script.js'
+import { formatFailure, parseScript, runSteps, type Reply, type ScriptOptions } from './script.js'
 
 /** A MockBackend that keeps the tables (entities, migrations) of the backend it stands in for. */
 function mockOf(engine: BackendClass): BackendClass {
@@ -154,15 +154,14 @@ export class RapidTest {
     for (const actor of this.#host?.backends.values() ?? []) if (actor.backend instanceof MockBackend) actor.backend.outbox.length = 0
   }
 
-  /** Run conversation scripts (see script.ts); throws an Error listing every mismatch. */
-  async runScript(source: string): Promise<void> {
-    const failures: string[] = []
-    for (const script of parseScripts(source)) {
-      for (const failure of await runSteps(script, (identity, text) => this.exchange(identity, text))) {
-        failures.push(`${script.title}\n${formatFailure(failure)}`)
-      }
-    }
-    if (failures.length) throw new Error(`Script failed:\n${failures.join('\n')}`)
+  /**
+   * Run a conversation script (see script.ts) as RapidSMS's runScript does: each `<` takes a
+   * matching reply not yet checked, unchecked replies are ignored; `{ strict: true }` wants
+   * every reply, in order. Throws an Error listing every mismatch.
+   */
+  async runScript(source: string, options: ScriptOptions = {}): Promise<void> {
+    const failures = await runSteps(parseScript(source), (identity, text) => this.exchange(identity, text), options)
+    if (failures.length) throw new Error(`Script failed:\n${failures.map(formatFailure).join('\n')}`)
   }
 
   /** Send `text` from `identity` on mockbackend; the replies that reached backends. */

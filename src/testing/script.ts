@@ -1,15 +1,24 @@
 /**
- * Conversation scripts (docs 15.2.3):
+ * Conversation scripts (docs 15.2.3, behaviour 73), read the way RapidSMS's TestScript reads
+ * them:
  *
  *   # registration
  *   1112223333 > register Ann
  *   1112223333 < Thank you for registering, Ann!
  *   1112223333 > "  ping"
  *
- * `IDENTITY > text` sends, `IDENTITY < text` expects exactly that reply to IDENTITY; the `<`
- * lines after a `>` are all the replies it must produce, so a `>` with none after it expects
- * no reply. A text in double quotes is a JSON string (for significant spaces); otherwise
- * it is trimmed. `# title` starts a new script; blank lines are ignored.
+ * `IDENTITY > text` sends, `IDENTITY < text` expects a reply to IDENTITY with exactly that
+ * text. Lines are split at their first `<` or `>`; identity and text are trimmed (an
+ * identity may carry a date, `1112223333@200804150730`, which is dropped). Blank lines and
+ * `#` lines are ignored; a `#` line only names the steps after it in failure reports. A text
+ * in double quotes is read as a JSON string (for significant spaces); a reply also matches
+ * its quoted form literally.
+ *
+ * A whole source is one conversation. Replies are checked as RapidSMS checks them: each `<`
+ * takes the first reply not yet checked that matches it, whichever message it answered and
+ * in whatever order they came; replies no line checks are ignored. In strict mode every
+ * reply must be checked, right after the message it answers and in the order it came, so a
+ * `>` with no `<` after it expects no reply.
  */
 
 export interface ScriptLine {
@@ -17,12 +26,14 @@ export interface ScriptLine {
   identity: string
   direction: '>' | '<'
   text: string
+  /** The text as written, when it differs from `text` (a quoted text read as JSON). */
+  literal?: string
+  /** The last `#` comment before this line, if any. */
+  section?: string
 }
 
 export interface Script {
   title: string
-  /** Line number of the title (or of the first step). */
-  line: number
   steps: ScriptLine[]
 }
 
@@ -34,12 +45,16 @@ export interface Reply {
 
 export interface ScriptFailure {
   line: number
+  section?: string
   message: string
   expected?: string
   got?: string
 }
 
-const STEP = /^(\S+?)\s*([<>])\s?(.*)$/
+export interface ScriptOptions {
+  /** Every reply must be checked, in order, right after the message it answers. */
+  strict?: boolean
+}
 
 export class ScriptSyntaxError extends Error {
   override name = 'ScriptSyntaxError'
@@ -51,54 +66,83 @@ export class ScriptSyntaxError extends Error {
   }
 }
 
-/** Parse a file (or a string) of scripts. Text before the first `# title` is a script too. */
-export function parseScripts(source: string, defaultTitle = 'script'): Script[] {
-  const scripts: Script[] = []
-  let current: Script | undefined
+/** Parse a file (or a string) into one conversation. */
+export function parseScript(source: string, title = 'script'): Script {
+  const steps: ScriptLine[] = []
+  let section: string | undefined
   source.split(/\r?\n/).forEach((raw, index) => {
     const line = index + 1
     const trimmed = raw.trim()
     if (!trimmed) return
     if (trimmed.startsWith('#')) {
-      current = { title: trimmed.replace(/^#+\s*/, '') || defaultTitle, line, steps: [] }
-      scripts.push(current)
+      section = trimmed.replace(/^#+\s*/, '') || undefined
       return
     }
-    const match = STEP.exec(trimmed)
-    if (!match) throw new ScriptSyntaxError(line, `expected "IDENTITY > text" or "IDENTITY < text", got: ${trimmed}`)
-    const [, identity, direction, rest] = match as unknown as [string, string, '>' | '<', string]
-    if (!current) {
-      current = { title: defaultTitle, line, steps: [] }
-      scripts.push(current)
-    }
-    if (direction === '<' && !current.steps.some((s) => s.direction === '>')) {
+    const at = trimmed.search(/[<>]/)
+    const identity = at < 0 ? '' : trimmed.slice(0, at).trim().split('@')[0]!.trim()
+    if (!identity) throw new ScriptSyntaxError(line, `expected "IDENTITY > text" or "IDENTITY < text", got: ${trimmed}`)
+    const direction = trimmed[at] as '>' | '<'
+    if (direction === '<' && !steps.some((s) => s.direction === '>')) {
       throw new ScriptSyntaxError(line, 'a reply (<) must follow a message sent with >')
     }
-    current.steps.push({ line, identity, direction, text: parseText(rest, line) })
+    const literal = trimmed.slice(at + 1).trim()
+    const text = fromJson(literal)
+    steps.push({ line, identity, direction, text, ...(text !== literal && { literal }), ...(section !== undefined && { section }) })
   })
-  return scripts.filter((s) => s.steps.length > 0)
+  return { title, steps }
 }
 
-function parseText(rest: string, line: number): string {
-  const text = rest.trim()
-  if (text.startsWith('"') && text.endsWith('"') && text.length >= 2) {
-    try {
-      const value: unknown = JSON.parse(text)
-      if (typeof value === 'string') return value
-    } catch {
-      throw new ScriptSyntaxError(line, `${text} is not a valid JSON string`)
-    }
+/** A text in double quotes that is a valid JSON string is that string; anything else is itself. */
+function fromJson(text: string): string {
+  if (text.length < 2 || !text.startsWith('"') || !text.endsWith('"')) return text
+  try {
+    const value: unknown = JSON.parse(text)
+    return typeof value === 'string' ? value : text
+  } catch {
+    return text
   }
-  return text
 }
 
 /**
- * Run a script's steps: `send(identity, text)` must process the message to completion and
- * return the replies it produced, in order. Returns every mismatch (none = passed).
+ * Run a script: `send(identity, text)` must process the message to completion and return
+ * the replies it produced, in order. Returns every mismatch (none = passed).
  */
-export async function runSteps(script: Script, send: (identity: string, text: string) => Promise<Reply[]>): Promise<ScriptFailure[]> {
+export async function runSteps(script: Script, send: (identity: string, text: string) => Promise<Reply[]>, options: ScriptOptions = {}): Promise<ScriptFailure[]> {
+  return options.strict ? runStrict(script.steps, send) : runLoose(script.steps, send)
+}
+
+const matches = (want: ScriptLine, got: Reply) => want.identity === got.identity && (want.text === got.text || want.literal === got.text)
+
+/** RapidSMS's checking: each `<` takes the first unchecked reply that matches it. */
+async function runLoose(steps: ScriptLine[], send: (identity: string, text: string) => Promise<Reply[]>): Promise<ScriptFailure[]> {
   const failures: ScriptFailure[] = []
-  const steps = script.steps
+  const unchecked: Reply[] = []
+  let last: ScriptLine | undefined
+  for (const step of steps) {
+    if (step.direction === '>') {
+      unchecked.push(...(await send(step.identity, step.text)))
+      last = step
+      continue
+    }
+    const index = unchecked.findIndex((reply) => matches(step, reply))
+    if (index >= 0) {
+      unchecked.splice(index, 1)
+      continue
+    }
+    failures.push({
+      line: step.line,
+      section: step.section,
+      message: unchecked.length ? 'no such reply among those not checked yet' : `no reply to ${last!.identity} > ${quote(last!.text)}`,
+      expected: show(step),
+      got: unchecked.length ? unchecked.map(show).join('\n              ') : undefined,
+    })
+  }
+  return failures
+}
+
+/** Every reply checked, in order, right after the message it answers. */
+async function runStrict(steps: ScriptLine[], send: (identity: string, text: string) => Promise<Reply[]>): Promise<ScriptFailure[]> {
+  const failures: ScriptFailure[] = []
   for (let i = 0; i < steps.length; ) {
     const sent = steps[i]!
     i++
@@ -109,14 +153,11 @@ export async function runSteps(script: Script, send: (identity: string, text: st
     for (let k = 0; k < count; k++) {
       const want = expected[k]
       const got = replies[k]
-      if (want && got && want.identity === got.identity && want.text === got.text) continue
+      if (want && got && matches(want, got)) continue
       failures.push({
         line: want?.line ?? sent.line,
-        message: !got
-          ? `no reply to ${sent.identity} > ${sent.text}`
-          : !want
-            ? `unexpected reply to ${sent.identity} > ${sent.text}`
-            : 'wrong reply',
+        section: (want ?? sent).section,
+        message: !got ? `no reply to ${sent.identity} > ${quote(sent.text)}` : !want ? `unexpected reply to ${sent.identity} > ${quote(sent.text)}` : 'wrong reply',
         expected: want ? show(want) : undefined,
         got: got ? show(got) : undefined,
       })
@@ -126,13 +167,18 @@ export async function runSteps(script: Script, send: (identity: string, text: st
 }
 
 function show(reply: Reply): string {
-  const plain = reply.text === reply.text.trim() && !reply.text.startsWith('"') && reply.text !== ''
-  return `${reply.identity} < ${plain ? reply.text : JSON.stringify(reply.text)}`
+  return `${reply.identity} < ${quote(reply.text)}`
+}
+
+/** A text as a script line would hold it: JSON-quoted when spaces or quotes would be lost. */
+function quote(text: string): string {
+  const plain = text === text.trim() && !text.startsWith('"') && text !== ''
+  return plain ? text : JSON.stringify(text)
 }
 
 /** A failure as the user reads it: where, what was expected, what came. */
 export function formatFailure(failure: ScriptFailure): string {
-  const lines = [`  line ${failure.line}: ${failure.message}`]
+  const lines = [`  line ${failure.line}${failure.section ? ` (${failure.section})` : ''}: ${failure.message}`]
   lines.push(`    expected: ${failure.expected ?? '(no reply)'}`)
   lines.push(`    got:      ${failure.got ?? '(no reply)'}`)
   return lines.join('\n')

@@ -10,27 +10,41 @@ const project = fileURLToPath(new URL('./fixtures/project/', import.meta.url))
 const badProject = fileURLToPath(new URL('./fixtures/bad-config/', import.meta.url))
 
 describe('rapidsms script', () => {
-  it('runs every script from an empty database with the fixtures, and says how many passed', async () => {
-    const result = await rapidsms(['script', 'scripts/pass.txt'], { cwd: project })
-    expect(result.stdout.trim().split('\n').at(-1)).toBe('4 passed, 0 failed')
+  it('runs each file as one conversation from an empty database with the fixtures; # lines are comments', async () => {
+    const result = await rapidsms(['script', 'scripts/pass.txt', 'scripts/fresh.txt'], { cwd: project })
+    expect(result.stdout.trim().split('\n')).toEqual(['ok   scripts/pass.txt', 'ok   scripts/fresh.txt', '2 passed, 0 failed'])
     expect(result.code).toBe(0)
   })
 
-  it('prints each failure with expected and got, and exits 1', async () => {
+  it('prints each failure with the comment above it, expected and got, and exits 1', async () => {
     const result = await rapidsms(['script', 'scripts/fail.txt', 'scripts/pass.txt'], { cwd: project })
     expect(result.code).toBe(1)
-    expect(result.stdout).toContain(
-      ['FAIL scripts/fail.txt: wrong text (line 1)', '  line 3: wrong reply', '    expected: 123 < PONG', '    got:      123 < pong'].join('\n'),
-    )
-    expect(result.stdout).toContain(['  line 6: unexpected reply to 123 > ping', '    expected: (no reply)', '    got:      123 < pong'].join('\n'))
-    expect(result.stdout).toContain(['  line 11: no reply to 123 > nothing-handles-this-but-fallback', '    expected: 123 < and another'].join('\n'))
-    expect(result.stdout.trim().split('\n').at(-1)).toBe('4 passed, 3 failed')
+    expect(result.stdout.trim().split('\n')).toEqual([
+      'FAIL scripts/fail.txt',
+      '  line 3 (wrong text): no such reply among those not checked yet',
+      '    expected: 123 < PONG',
+      '    got:      123 < pong',
+      '  line 8 (a reply that never comes): no such reply among those not checked yet',
+      '    expected: 5 < and another',
+      '    got:      123 < pong',
+      'ok   scripts/pass.txt',
+      '1 passed, 1 failed',
+    ])
   })
 
-  it('a syntax error names the line', async () => {
+  it('checks replies as RapidSMS does: in any order, unchecked ones ignored; --strict wants each, in order', async () => {
+    const loose = await rapidsms(['script', 'scripts/strict.txt'], { cwd: project })
+    expect(loose.stdout.trim().split('\n').at(-1)).toBe('1 passed, 0 failed')
+    const strict = await rapidsms(['script', '--strict', 'scripts/strict.txt'], { cwd: project })
+    expect(strict.code).toBe(1)
+    expect(strict.stdout).toContain(['  line 2 (an unexpected reply and replies out of order fail only with --strict): unexpected reply to 123 > ping', '    expected: (no reply)', '    got:      123 < pong'].join('\n'))
+    expect(strict.stdout).toContain([': no reply to 123 > "  ping"', '    expected: 123 < pong'].join('\n'))
+  })
+
+  it('a syntax error names the file and the line', async () => {
     const result = await rapidsms(['script', 'rapidsms.config.ts'], { cwd: project })
     expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/^rapidsms: line 1: expected "IDENTITY > text"/)
+    expect(result.stderr).toMatch(/^rapidsms: rapidsms.config.ts: line 1: expected "IDENTITY > text"/)
   })
 })
 

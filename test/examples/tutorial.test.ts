@@ -13,11 +13,12 @@ const project = fileURLToPath(new URL('../../examples/tutorial/', import.meta.ur
 const scripts = readdirSync(new URL('scripts/', `file://${project}`)).filter((f) => f.endsWith('.txt')).sort()
 
 describe('the tutorial scripts', () => {
-  it('all pass with `rapidsms script scripts/*.txt`', async () => {
+  it('all pass with `rapidsms script --strict scripts/*.txt`: every reply checked, in order', async () => {
     const titles = scripts.flatMap((f) => readFileSync(`${project}scripts/${f}`, 'utf8').split('\n').filter((l) => l.startsWith('# ')))
     expect(titles.length).toBeGreaterThan(20)
-    const result = await rapidsms(['script', ...scripts.map((f) => `scripts/${f}`)], { cwd: project })
-    expect(result.stdout.trim().split('\n').at(-1)).toBe(`${titles.length} passed, 0 failed`)
+    expect(scripts.length).toBe(10)
+    const result = await rapidsms(['script', '--strict', ...scripts.map((f) => `scripts/${f}`)], { cwd: project })
+    expect(result.stdout.trim().split('\n').at(-1)).toBe(`${scripts.length} passed, 0 failed`)
     expect(result.code).toBe(0)
   }, 60_000)
 })
