@@ -39,6 +39,7 @@ export const messages = {
   integer: 'Enter a whole number.',
   dateTime: 'Enter a valid date/time.',
   json: 'The body is not valid JSON.',
+  utf8: 'The body is not valid UTF-8.',
   jsonObject: 'The body must be a JSON object.',
 } as const
 

@@ -1,10 +1,14 @@
 import { IDENTITY_MAX } from '../../core/config.js'
-import { bodyText, cleanChar, messages, type FieldErrors, type InboundMessage, type InboundRequest, type Parsed } from '../http/form.js'
+import { cleanChar, messages, type FieldErrors, type InboundMessage, type InboundRequest, type Parsed } from '../http/form.js'
 import type { InboundView } from '../http/view.js'
 
 /** The fields of a Vumi message RapidSMS reads (VumiForm); all are kept on the message. */
 export const VUMI_REQUIRED = ['message_id', 'to_addr', 'from_addr', 'transport_name', 'transport_type'] as const
 export const VUMI_OPTIONAL = ['in_reply_to', 'session_event', 'content', 'group'] as const
+
+// RapidSMS decodes the body with `request.body.decode()`: invalid UTF-8 is refused (a
+// UnicodeDecodeError is the ValueError its view catches), and a BOM is kept, so JSON refuses it.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /** How Django's CharField reads a JSON value: null and empty containers are empty. */
 function asText(value: unknown): string | undefined {
@@ -31,9 +35,15 @@ function asText(value: unknown): string | undefined {
  * ('' when missing or null) plus `external_id` = `message_id`, so replies answer it.
  */
 export function parseVumiInbound(request: InboundRequest): Parsed<InboundMessage> {
+  let text: string
+  try {
+    text = strictUtf8.decode(request.body)
+  } catch {
+    return { ok: false, errors: { __all__: messages.utf8 } }
+  }
   let data: unknown
   try {
-    data = JSON.parse(bodyText(request))
+    data = JSON.parse(text)
   } catch {
     return { ok: false, errors: { __all__: messages.json } }
   }

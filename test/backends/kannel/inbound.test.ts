@@ -33,6 +33,18 @@ describe('Kannel inbound (behaviour 61), replaying requests captured from Kannel
     expect(decodeKannelText(Buffer.from('hé'), 'no-such-charset')).toBe('hé')
   })
 
+  it.each(['WINDOWS-1252', 'windows-1252', 'CP1252', 'cp1252'])('charset %s reads 0x80-0x9f as Windows-1252, not Latin-1', (charset) => {
+    expect(decodeKannelText(Buffer.from([0x93, 0x68, 0x69, 0x94, 0x20, 0x35, 0x80, 0x85]), charset)).toBe('\u201chi\u201d 5\u20ac\u2026')
+    expect(decodeKannelText(Buffer.from([0x8a, 0x9c, 0x9f]), charset)).toBe('Šœ\u0178')
+    // The rest is Latin-1; the five bytes cp1252 leaves undefined stay control characters (as WHATWG decodes them).
+    expect(decodeKannelText(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0xa0, 0xff]), charset)).toBe('café\u00a0ÿ')
+    expect(decodeKannelText(Buffer.from([0x81, 0x8d, 0x8f, 0x90, 0x9d]), charset)).toBe('\u0081\u008d\u008f\u0090\u009d')
+  })
+
+  it('a Windows-1252 text from Kannel arrives with its curly quotes and euro sign', () => {
+    expect(parseKannelInbound(get('id=123&text=%93caf%E9%94+%80&charset=WINDOWS-1252&coding=0'))).toEqual({ ok: true, value: { identity: '123', text: '\u201ccafé\u201d €' } })
+  })
+
   it.each([
     ['missing text', 'id=1112223333', { text: 'This field is required.' }],
     ['missing id', 'text=hi+there', { id: 'This field is required.' }],

@@ -131,6 +131,32 @@ describe('Kannel send() against a recording sendsms', () => {
     expect((error as Error).message).not.toContain('CHANGE-ME')
   })
 
+  const prefix = '/cgi-bin/sendsms?smsc=usb0-modem&from=%2BSIMphonenumber&username=rapidsms&password=CHANGE-ME&to=123&'
+  it.each([
+    [{ encode_errors: 'replace', charset: 'ascii', coding: 1 }, 'café ok', 'text=caf%3F+ok&coding=1&charset=ascii'],
+    [{ encode_errors: 'replace', charset: 'latin-1', coding: 1 }, 'café €', 'text=caf%E9+%3F&coding=1&charset=latin-1'],
+    [{ encode_errors: 'xmlcharrefreplace', charset: 'ascii', coding: 0 }, 'café', 'text=caf%26%23233%3B&coding=0&charset=ascii'],
+    [{ encode_errors: 'strict', charset: 'WINDOWS-1252', coding: 1 }, '“café” €', 'text=%93caf%E9%94+%80&coding=1&charset=WINDOWS-1252'],
+    [{ encode_errors: 'strict', charset: 'UTF-16BE', coding: 2 }, 'مر', 'text=%06E%061&coding=2&charset=UTF-16BE'],
+    [{ charset: 'UTF-8', coding: '2' }, 'é€', 'text=%C3%A9%E2%82%AC&coding=2&charset=UTF-8'],
+  ])('a backend configured with %j sends %j as %s', async (settings, text, expected) => {
+    gateway.answer = () => ({ status: 202, body: '0: Accepted for delivery' })
+    const configured = new KannelBackend(router, 'kannel', { ...config, ...settings, sendsms_url: `${gateway.url}/cgi-bin/sendsms` })
+    await configured.send('1', text, ['123'], {})
+    expect(gateway.requests.at(-1)!.url).toBe(`${prefix}${expected}`)
+  })
+
+  it("encode_errors 'strict': a text the charset cannot hold is refused, not retried, and never reaches Kannel", async () => {
+    gateway.answer = () => ({ status: 202, body: '0: Accepted for delivery' })
+    const strict = new KannelBackend(router, 'kannel', { ...config, encode_errors: 'strict', sendsms_url: `${gateway.url}/cgi-bin/sendsms` })
+    const sent = gateway.requests.length
+    const error = (await strict.send('1', 'café', ['123'], {}).catch((e: unknown) => e)) as BackendSendError
+    expect(error).toBeInstanceOf(BackendSendError)
+    expect(error.options.retryable).toBe(false)
+    expect(error.message).toContain("'ascii' codec can't encode character '\\u00e9' in position 3")
+    expect(gateway.requests.length).toBe(sent)
+  })
+
   it('a 5xx raises a retryable error', async () => {
     gateway.answer = () => ({ status: 503, body: 'busy' })
     const error = (await backend.send('1', 'x', ['123'], {}).catch((e: unknown) => e)) as BackendSendError

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RouterServices } from '../../../src/apps/router.js'
 import { BackendSendError, ConfigError } from '../../../src/core/errors.js'
 import { parseVumiInbound, pythonJson, vumiInbound, VumiBackend } from '../../../src/backends/vumi/index.js'
+import { AppBase, Connection, type IncomingMessage } from '../../../src/index.js'
+import { useRapidTest } from '../../../src/testing/index.js'
+import { startEdge, type EdgeServer } from '../../../src/web/index.js'
 import { recordingServer, type RecordingServer } from '../../support/recording-server.js'
 
 /** A message as Vumi's RapidSMS relay posts it (from RapidSMS's own tests). */
@@ -27,6 +30,11 @@ const post = (body: unknown, contentType = 'text/json') => ({
   body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
   contentType,
 })
+/** The message as JSON bytes, its `content` string made of these raw bytes. */
+const withContentBytes = (content: Uint8Array) => {
+  const [before, after] = JSON.stringify({ ...message, content: '#' }).split('"#"') as [string, string]
+  return Buffer.concat([Buffer.from(`${before}"`), content, Buffer.from(`"${after}`)])
+}
 const router = {} as RouterServices
 
 describe('Vumi inbound (behaviour 65)', () => {
@@ -79,6 +87,28 @@ describe('Vumi inbound (behaviour 65)', () => {
     ['a from_addr over 100 characters', { ...message, from_addr: 'x'.repeat(101) }, { from_addr: 'Ensure this value has at most 100 characters (it has 101).' }],
   ])('%s is invalid', (_, body, errors) => {
     expect(parseVumiInbound(post(body))).toEqual({ ok: false, errors })
+  })
+
+  it.each([
+    ['a byte that never starts UTF-8', [0x63, 0x61, 0x66, 0xff]],
+    ['a Latin-1 é', [0x63, 0x61, 0x66, 0xe9]],
+    ['a truncated sequence', [0xe2, 0x82]],
+    ['an encoded surrogate', [0xed, 0xa0, 0x80]],
+    ['an overlong encoding', [0xc0, 0xaf]],
+  ])('a body that is not valid UTF-8 (%s) is invalid, not read with replacement characters', (_, bytes) => {
+    expect(parseVumiInbound({ ...post(message), body: withContentBytes(Buffer.from(bytes)) })).toEqual({ ok: false, errors: { __all__: 'The body is not valid UTF-8.' } })
+  })
+
+  it('a valid UTF-8 body keeps its non-ASCII text', () => {
+    const parsed = parseVumiInbound({ ...post(message), body: withContentBytes(Buffer.from('café مرحبا 👋')) })
+    expect(parsed.ok && parsed.value.text).toBe('café مرحبا 👋')
+  })
+
+  it('a body starting with a byte-order mark is not JSON, as for RapidSMS (json.loads of body.decode())', () => {
+    expect(parseVumiInbound({ ...post(message), body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(message))]) })).toEqual({
+      ok: false,
+      errors: { __all__: 'The body is not valid JSON.' },
+    })
   })
 
   it('numbers are read as text, as Django does', () => {
@@ -153,5 +183,44 @@ describe('Vumi outbound (behaviour 66)', () => {
       expect(error).toBeInstanceOf(BackendSendError)
       expect(error.options).toMatchObject({ status, retryable })
     })
+  })
+})
+
+describe('Vumi inbound through the web edge', () => {
+  class Echo extends AppBase {
+    override handle(msg: IncomingMessage) {
+      msg.respond(msg.text)
+      return true
+    }
+  }
+  const backends = { vumi: { engine: VumiBackend, sendsms_url: 'http://127.0.0.1:9/' } }
+  let relay: RecordingServer
+  beforeAll(async () => {
+    relay = await recordingServer()
+    backends.vumi.sendsms_url = `${relay.url}/send/`
+  })
+  afterAll(() => relay.close())
+  const rapid = useRapidTest({ apps: [Echo], backends })
+  let edge: EdgeServer
+  beforeAll(async () => {
+    edge = await startEdge(rapid.router, { port: 0 })
+  })
+  afterAll(() => edge.close())
+
+  const post = (body: Uint8Array) => fetch(`${edge.url}/backend/vumi/`, { method: 'POST', body, headers: { 'content-type': 'application/json' } })
+
+  it('a body that is not valid UTF-8 -> 400 naming it, nothing received or stored', async () => {
+    const sent = relay.requests.length
+    const response = await post(withContentBytes(Buffer.from([0x63, 0x61, 0x66, 0xe9])))
+    expect([response.status, await response.text()]).toEqual([400, 'form failed to validate\nThe body is not valid UTF-8.'])
+    expect(rapid.inbound).toEqual([])
+    expect(await rapid.em().count(Connection, {})).toBe(0)
+    expect(relay.requests.length).toBe(sent)
+  })
+
+  it('a valid UTF-8 body -> 200, its text decoded', async () => {
+    const response = await post(withContentBytes(Buffer.from('café')))
+    expect([response.status, await response.text()]).toEqual([200, ''])
+    expect(rapid.inbound.map((m) => m.text)).toEqual(['café'])
   })
 })
