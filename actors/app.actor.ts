@@ -5,6 +5,14 @@ import { isThenable } from '../src/core/thenable.js'
 
 const log = getLogger('rapidsms.apps')
 
+/** Messages an app raised an error on (the DatabaseRouter marks them `E`). */
+const raised = new WeakSet<MessageBase>()
+
+/** Did an app raise an error while processing this message? */
+export function appRaisedOn(msg: MessageBase): boolean {
+  return raised.has(msg)
+}
+
 /**
  * Owns one installed app. Apps are called concurrently by many connection actors, so this
  * actor does not serialise calls; it isolates them: an app that throws (or rejects) is
@@ -32,6 +40,7 @@ export class AppActor {
 
   #failed(phase: Phase, msg: MessageBase, error: unknown): undefined {
     this.errors[phase]++
+    raised.add(msg)
     log.error({ err: error, msgId: msg.id, app: this.name, phase }, `${this.name} raised an error in ${phase}`)
     return undefined
   }

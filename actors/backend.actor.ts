@@ -69,6 +69,9 @@ export function backoffDelay(policy: DeliveryPolicy, retry: number, random = Mat
   return Math.round(step / 2 + random() * (step / 2))
 }
 
+/** What became of a send: sent, or failed for every identity or only for `failedIdentities`. */
+export type DeliveryOutcome = { sent: true } | { sent: false; failedIdentities?: string[] }
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /**
@@ -97,13 +100,22 @@ export class BackendActor {
 
   /** Send one message to the identities of this backend; true when the backend accepted it. */
   async deliver(id: string, text: string, identities: string[], context: BackendContext): Promise<boolean> {
+    return (await this.deliverReporting(id, text, identities, context)).sent
+  }
+
+  /**
+   * Like deliver(), telling which identities failed when the backend named them
+   * (`BackendSendError`'s `failedIdentities`; the others were sent), for the DatabaseRouter's
+   * transmission statuses.
+   */
+  async deliverReporting(id: string, text: string, identities: string[], context: BackendContext): Promise<DeliveryOutcome> {
     let pending = identities
     for (let attempt = 0; ; attempt++) {
       try {
         await this.#attempt(id, text, pending, context)
         this.sent++
         if (this.#log.isLevelEnabled('info')) this.#log.info({ msgId: id, backend: this.name, identities: pending, attempts: attempt + 1 }, 'sent')
-        return true
+        return { sent: true }
       } catch (error) {
         const failedIdentities = error instanceof BackendSendError ? error.options.failedIdentities : undefined
         if (failedIdentities?.length) pending = failedIdentities
@@ -116,7 +128,7 @@ export class BackendActor {
         }
         this.failed++
         this.#log.error({ err: error, msgId: id, backend: this.name, identities: pending, attempts: attempt + 1 }, `${this.name} encountered an error while sending.`)
-        return false
+        return { sent: false, failedIdentities: pending === identities ? undefined : pending }
       }
     }
   }

@@ -34,6 +34,8 @@ export interface PipelineOptions {
   backends: ReadonlyMap<string, BackendActor>
   /** Record messages but skip every phase (RapidSMS's TestRouter.disable_phases). */
   disablePhases?: boolean
+  /** Hand an outgoing message to its backends some other way (the DatabaseRouter's). */
+  deliver?: (msg: OutgoingMessage) => Promise<void>
   observer?: PipelineObserver
 }
 
@@ -110,6 +112,10 @@ export class MessagePipeline {
   }
 
   async #deliver(msg: OutgoingMessage): Promise<'COMPLETED'> {
+    if (this.options.deliver) {
+      await this.options.deliver(msg)
+      return 'COMPLETED'
+    }
     const context = msg.extraBackendContext()
     for (const [name, identities] of groupByBackend(msg)) {
       const backend = this.options.backends.get(name)

@@ -38,6 +38,12 @@ const modules: Record<string, Module> = {
     own: async () => (await import('../src/backends/kannel/index.js')).KannelBackend.migrations,
     folder: 'src/backends/kannel/migrations',
   },
+  dbrouter: {
+    entities: async () => (await import('../src/runtime/db-router/models.js')).dbRouterEntities,
+    before: async () => coreMigrations,
+    own: async () => (await import('../src/runtime/db-router/migrations/index.js')).migrations,
+    folder: 'src/runtime/db-router/migrations',
+  },
   messagelog: {
     entities: async () => (await import('../src/contrib/messagelog/index.js')).MessageLogApp.entities!,
     before: async () => coreMigrations,

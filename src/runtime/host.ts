@@ -16,6 +16,7 @@ import {
 import { MessageScope } from '../core/scope.js'
 import { lookupConnectionRows, type Connection, type Database } from '../models/index.js'
 import { MemoryBus, NatsBus, type Bus } from './bus/index.js'
+import { DatabaseRouter } from './db-router/index.js'
 import { openProjectDatabase } from './schema.js'
 
 const log = getLogger('rapidsms.router')
@@ -45,6 +46,10 @@ export class Host implements RouterServices {
   readonly apps: readonly AppActor[]
   readonly backends: ReadonlyMap<string, BackendActor>
   readonly pipeline: MessagePipeline
+  /** With `router: 'database'`: the rows and statuses of every message. */
+  readonly dbRouter: DatabaseRouter | undefined
+  /** With the DatabaseRouter: what the last host left undone, resumed at start. */
+  resumed: Promise<unknown> = Promise.resolve()
   readonly #connections = new Map<string, ConnectionActor>()
   readonly #lookups = new Map<string, Promise<Connection>>()
   readonly #lookupBatches = new Map<string, { identities: string[]; rows: Promise<Map<string, Connection>> }>()
@@ -61,19 +66,22 @@ export class Host implements RouterServices {
   ) {
     this.backends = new Map(Object.entries(settings.backends).map(([name, entry]) => [name, new BackendActor(buildBackend(this, name, entry))]))
     this.apps = (settings.apps as AppClass[]).map((App) => new AppActor(new App(this)))
+    this.dbRouter = settings.router === 'database' ? new DatabaseRouter(this, settings.dbRouterBatchSize) : undefined
+    const dbRouter = this.dbRouter
     this.pipeline = new MessagePipeline({
       apps: this.apps,
       backends: this.backends,
       disablePhases: options.disablePhases,
       observer: options.observer,
+      deliver: dbRouter && ((msg) => dbRouter.deliver(msg)),
     })
   }
 
   /** Validate the settings, open (and migrate) the database, build and start every actor. */
   static async start(userSettings: Settings | UserSettings, options: HostOptions = {}): Promise<Host> {
     const settings = defineConfig(userSettings)
-    if (settings.router !== 'blocking') {
-      throw new ConfigError('router', `the ${settings.router} router is not available in this version; use "blocking"`)
+    if (settings.router === 'queued') {
+      throw new ConfigError('router', 'the queued router is not available in this version; use "blocking" or "database"')
     }
     if (settings.logLevel) configureLogging({ level: settings.logLevel })
     const db = options.db ?? (await openProjectDatabase(settings, { url: options.databaseUrl, cwd: options.cwd }))
@@ -233,6 +241,9 @@ export class Host implements RouterServices {
   /** Stop taking messages, finish those in flight, stop every actor, close what the host opened. */
   async stop(): Promise<void> {
     if (this.#stopping) return
+    // Messages a stopped host left are finished first, as any in flight.
+    await this.resumed
+    if (this.#stopping) return
     this.#stopping = true
     clearInterval(this.#sweeper)
     for (let busy = this.#busyConnections(); busy.length; busy = this.#busyConnections()) await Promise.all(busy.map((actor) => actor.whenIdle()))
@@ -254,6 +265,12 @@ export class Host implements RouterServices {
     for (const actor of this.apps) await actor.start()
     const every = Math.max(1000, Math.floor(this.settings.connectionIdleMs / 2))
     this.#sweeper = setInterval(() => this.releaseIdleConnections(), every).unref()
+    if (this.dbRouter) {
+      this.resumed = this.dbRouter.resume((msg) => this.receiveMessage(msg)).then(
+        (left) => (left.incoming || left.outgoing) && log.info(left, `resumed ${left.incoming} incoming message(s) and ${left.outgoing} outgoing transmission(s)`),
+        (error: unknown) => log.error({ err: error }, 'could not resume the messages a stopped router left'),
+      )
+    }
     this.bus.publish('rapidsms.events.host.started', {
       apps: this.apps.map((a) => a.name),
       backends: [...this.backends.keys()],
@@ -276,6 +293,11 @@ export class Host implements RouterServices {
 
   async #process(msg: IncomingMessage): Promise<void> {
     msg.scope = this.#newScope()
+    if (this.dbRouter) return this.dbRouter.process(msg, () => this.#run(msg))
+    await this.#run(msg)
+  }
+
+  async #run(msg: IncomingMessage): Promise<void> {
     await this.pipeline.receive(msg)
     await msg.scope.settle()
   }

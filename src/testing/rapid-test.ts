@@ -39,6 +39,8 @@ export interface RapidTestOptions {
   databaseUrl?: string
   /** Load the settings' fixtures after every reset. */
   fixtures?: boolean
+  /** The router to test with (RapidSMS's `router_class`): `blocking` unless asked. */
+  router?: 'blocking' | 'database'
 }
 
 /**
@@ -67,7 +69,7 @@ export class RapidTest {
       apps: this.options.apps ?? base.apps ?? [],
       handlers: (this.options.handlers ?? base.handlers ?? []) as UserSettings['handlers'],
       backends: { ...mocked, mockbackend: { engine: MockBackend }, ...this.options.backends } as UserSettings['backends'],
-      router: 'blocking',
+      router: this.options.router ?? 'blocking',
     }
     this.#scratch = await scratchDatabase(this.options.databaseUrl)
     this.#host = await Host.start(settings, {

@@ -153,10 +153,10 @@ describe('the messaging API (section A)', () => {
   })
 })
 
-describe('routers other than blocking', () => {
-  it('are refused at startup until they exist, naming the setting', async () => {
+describe('the queued router', () => {
+  it('is refused at startup until it exists, naming the setting', async () => {
     const { Host, ConfigError } = await import('../../src/index.js')
-    const error = await Host.start({ router: 'database' }, { databaseUrl: 'sqlite::memory:' }).catch((e: unknown) => e)
+    const error = await Host.start({ router: 'queued' }, { databaseUrl: 'sqlite::memory:' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConfigError)
     expect((error as InstanceType<typeof ConfigError>).key).toBe('router')
   })

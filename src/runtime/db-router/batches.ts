@@ -1,0 +1,24 @@
+/** A transmission as batching sees it. */
+export interface QueuedTransmission {
+  id: number
+  backendId: number
+}
+
+/**
+ * Divide transmissions by backend and into batches of at most `batchSize`, each ordered by
+ * id (behaviour 69, RapidSMS's group_transmissions): 7 on one backend and 6 on another with
+ * batches of 4 -> 4, 3, 4, 2. Backends come in the order of their ids.
+ */
+export function groupTransmissions(transmissions: readonly QueuedTransmission[], batchSize: number): [backendId: number, ids: number[]][] {
+  const byBackend = new Map<number, number[]>()
+  for (const t of [...transmissions].sort((a, b) => a.backendId - b.backendId || a.id - b.id)) {
+    let ids = byBackend.get(t.backendId)
+    if (!ids) byBackend.set(t.backendId, (ids = []))
+    ids.push(t.id)
+  }
+  const batches: [number, number[]][] = []
+  for (const [backendId, ids] of byBackend) {
+    for (let start = 0; start < ids.length; start += batchSize) batches.push([backendId, ids.slice(start, start + batchSize)])
+  }
+  return batches
+}

@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest'
+import { BackendSendError, DatabaseBackend, EchoHandler, HandlersApp, Host, MockBackend, PingHandler, type IncomingMessage } from '../../src/index.js'
+import { BackendMessage } from '../../src/backends/database/index.js'
+import { DbMessage, groupTransmissions, messageStatus, Transmission } from '../../src/runtime/db-router/index.js'
+import { scratchDatabase } from '../../src/testing/index.js'
+import { useRapidTest } from '../../src/testing/vitest.js'
+import { recordingApp } from '../support/recording-apps.js'
+
+/** Fails every send to an identity with a 1 in it, naming those identities (RapidSMS's FailedIdentitiesBackend). */
+class FailedIdentitiesBackend extends MockBackend {
+  override send(id: string, text: string, identities: string[], context: Record<string, unknown>): void {
+    const failed = identities.filter((i) => i.includes('1'))
+    if (failed.length) throw new BackendSendError(this.name, 'some failed', { status: 400, failedIdentities: failed })
+    super.send(id, text, identities, context)
+  }
+}
+
+describe('the DatabaseRouter (behaviours 67-71)', () => {
+  const rapid = useRapidTest({
+    router: 'database',
+    apps: [HandlersApp, recordingApp('boom', { handle: (msg) => { if (msg.text === 'boom') throw new Error('app failure') } })],
+    handlers: [EchoHandler, PingHandler],
+    backends: { db: { engine: DatabaseBackend }, failing: { engine: FailedIdentitiesBackend }, other: { engine: MockBackend } },
+  })
+  const em = () => rapid.em()
+
+  async function receive(text: string, identity = '5551212', fields = {}): Promise<IncomingMessage> {
+    const [connection] = await rapid.lookupConnections([identity])
+    return rapid.receive(text, connection!, fields)
+  }
+
+  it('stores an incoming message with a transmission per connection; its id is the row id; R once processed (67, 68)', async () => {
+    const msg = await receive('foo', '5551212', { external_id: 'ASDF1234' })
+    const [row] = await em().find(DbMessage, { direction: 'I' })
+    expect(row).toMatchObject({ text: 'foo', direction: 'I', status: 'R', externalId: 'ASDF1234', inResponseTo: null })
+    expect(msg.id).toBe(String(row!.id))
+    expect(msg.fields.external_id).toBe('ASDF1234')
+    const transmissions = await em().find(Transmission, { message: row!.id }, { populate: ['connection'] })
+    expect(transmissions.map((t) => [t.status, t.connection.identity])).toEqual([['R', '5551212']])
+  })
+
+  it('marks the message and its transmissions E when an app raised; the error does not escape (68)', async () => {
+    await expect(receive('boom')).resolves.toBeDefined()
+    const [row] = await em().find(DbMessage, { direction: 'I' })
+    expect(row!.status).toBe('E')
+    expect((await em().find(Transmission, { message: row!.id })).map((t) => t.status)).toEqual(['E'])
+  })
+
+  it('stores a reply linked to the message it answers, sends it with the row id, and ends S with a sent time (69, 71)', async () => {
+    const before = Date.now()
+    const incoming = await receive('ping', '5551212', { external_id: 'ABCD1234' })
+    const [reply] = await em().find(DbMessage, { direction: 'O' }, { populate: ['inResponseTo'] })
+    expect(reply).toMatchObject({ text: 'pong', status: 'S' })
+    expect(reply!.inResponseTo!.id).toBe(Number(incoming.id))
+    expect(reply!.sent!.getTime()).toBeGreaterThanOrEqual(before - 1000)
+    // The backend gets the outgoing row's id, and the answered message's external_id as context.
+    expect(rapid.sentMessages.map((m) => [m.id, m.text, m.identities, m.context])).toEqual([[String(reply!.id), 'pong', ['5551212'], { external_id: 'ABCD1234' }]])
+    expect((await em().find(Transmission, { message: reply!.id })).map((t) => [t.status, t.sent instanceof Date])).toEqual([['S', true]])
+  })
+
+  it('keeps external_id through replies to the database backend (55)', async () => {
+    const [connection] = await rapid.lookupConnections(['1112223333'], 'db')
+    await rapid.receive('echo test', connection!, { external_id: 'ABCD1234' })
+    const rows = await em().find(BackendMessage, {})
+    expect(rows.map((r) => [r.text, r.externalId])).toEqual([['test', 'ABCD1234']])
+  })
+
+  it('sends each backend its transmissions in batches ordered by id, of dbRouterBatchSize (69)', async () => {
+    const connections = [
+      ...(await rapid.lookupConnections(['1', '2', '3'], 'mockbackend')),
+      ...(await rapid.lookupConnections(['4', '5'], 'other')),
+      ...(await rapid.lookupConnections(['6'], 'mockbackend')),
+    ]
+    const msg = await rapid.send('news', connections)
+    const batches = rapid.sentMessages.map((m) => [m.backend, m.identities])
+    // The default batch size (200) holds each backend's transmissions in one call.
+    expect(batches).toEqual([
+      ['mockbackend', ['1', '2', '3', '6']],
+      ['other', ['4', '5']],
+    ])
+    const [row] = await em().find(DbMessage, { direction: 'O' })
+    expect(row!.status).toBe('S')
+    expect(msg.processed).toBe(true)
+  })
+
+  it('marks only the identities the backend named E, the others S, and the message E (70)', async () => {
+    const connections = await rapid.lookupConnections(['1111111111', '2222222222', '3333333333'], 'failing')
+    await rapid.send('test', connections)
+    const [row] = await em().find(DbMessage, { direction: 'O' })
+    expect(row!.status).toBe('E')
+    const transmissions = await em().find(Transmission, { message: row!.id }, { populate: ['connection'], orderBy: { id: 'asc' } })
+    expect(transmissions.map((t) => [t.connection.identity, t.status, t.sent instanceof Date])).toEqual([
+      ['1111111111', 'E', false],
+      ['2222222222', 'S', true],
+      ['3333333333', 'S', true],
+    ])
+  })
+
+  it('marks every transmission E when the backend failed without naming identities (70)', async () => {
+    const mock = rapid.router.backends.get('other')!.backend as MockBackend
+    mock.fail = new Error('down')
+    try {
+      await rapid.send('test', await rapid.lookupConnections(['4', '5'], 'other'))
+    } finally {
+      mock.fail = undefined
+    }
+    const [row] = await em().find(DbMessage, { direction: 'O' })
+    expect(row!.status).toBe('E')
+    expect((await em().find(Transmission, { message: row!.id })).map((t) => t.status)).toEqual(['E', 'E'])
+  })
+
+  it('a retry skips transmissions already sent (70)', async () => {
+    const db = rapid.router.dbRouter!
+    const connections = await rapid.lookupConnections(['1', '2', '3', '4'])
+    const id = await db.queueMessage('O', connections, 'test')
+    const transmissions = await em().find(Transmission, { message: id }, { orderBy: { id: 'asc' } })
+    await em().nativeUpdate(Transmission, { id: { $in: [transmissions[0]!.id, transmissions[1]!.id] } }, { status: 'S' })
+    const backendId = (connections[0]!.backend as unknown as { id: number }).id
+    await db.sendTransmissions(backendId, id, transmissions.map((t) => t.id))
+    expect(rapid.sentMessages.map((m) => m.identities)).toEqual([['3', '4']])
+    expect(await db.setStatus(id)).toBe('S')
+  })
+
+  it('a batch that sends still leaves the message E when an earlier batch failed (70, 71)', async () => {
+    const db = rapid.router.dbRouter!
+    const connections = await rapid.lookupConnections(['1', '2', '3', '4'])
+    const id = await db.queueMessage('O', connections, 'test')
+    const transmissions = await em().find(Transmission, { message: id }, { orderBy: { id: 'asc' } })
+    await em().nativeUpdate(Transmission, { id: { $in: [transmissions[0]!.id, transmissions[1]!.id] } }, { status: 'E' })
+    const backendId = (connections[0]!.backend as unknown as { id: number }).id
+    await db.sendTransmissions(backendId, id, [transmissions[2]!.id, transmissions[3]!.id])
+    expect((await em().findOneOrFail(DbMessage, id)).status).toBe('E')
+  })
+})
+
+describe('batches of the DatabaseRouter (69)', () => {
+  const rapid = useRapidTest({ router: 'database', settings: { dbRouterBatchSize: 2 }, backends: { other: { engine: MockBackend } } })
+
+  it('dbRouterBatchSize cuts each backend\'s transmissions into batches', async () => {
+    await rapid.send('news', [...(await rapid.lookupConnections(['1', '2', '3'])), ...(await rapid.lookupConnections(['4'], 'other'))])
+    expect(rapid.sentMessages.map((m) => [m.backend, m.identities])).toEqual([
+      ['mockbackend', ['1', '2']],
+      ['mockbackend', ['3']],
+      ['other', ['4']],
+    ])
+  })
+
+  it('groupTransmissions: 7 on one backend and 6 on another in batches of 4 are 4, 3, 4, 2; 201 are 200 and 1', () => {
+    const transmissions = [...Array.from({ length: 7 }, (_, i) => ({ id: i + 1, backendId: 1 })), ...Array.from({ length: 6 }, (_, i) => ({ id: i + 8, backendId: 2 }))]
+    expect(groupTransmissions(transmissions.reverse(), 4).map(([backend, ids]) => [backend, ids])).toEqual([
+      [1, [1, 2, 3, 4]],
+      [1, [5, 6, 7]],
+      [2, [8, 9, 10, 11]],
+      [2, [12, 13]],
+    ])
+    expect(groupTransmissions(Array.from({ length: 201 }, (_, i) => ({ id: i, backendId: 1 })), 200).map(([, ids]) => ids.length)).toEqual([200, 1])
+  })
+})
+
+describe('message status rule (71)', () => {
+  it.each([
+    ['O', ['E', 'S'], 'E'],
+    ['O', ['Q', 'S'], 'P'],
+    ['O', ['S', 'D'], 'S'],
+    ['O', ['D', 'D'], 'D'],
+    ['I', ['E'], 'E'],
+    ['I', ['Q'], 'Q'],
+    ['I', ['R'], 'R'],
+    ['I', ['R', 'Q'], 'Q'],
+  ] as const)('%s with transmissions %j is %s', (direction, statuses, expected) => {
+    expect(messageStatus(direction, statuses)).toBe(expected)
+  })
+})
+
+describe('a host with the DatabaseRouter resumes what a stopped one left', () => {
+  it('processes incoming messages still Q and sends outgoing transmissions still Q or P', async () => {
+    const scratch = await scratchDatabase()
+    const settings = { router: 'database' as const, apps: [HandlersApp], handlers: [PingHandler], backends: { mockbackend: { engine: MockBackend } } }
+    try {
+      const first = await Host.start(settings, { databaseUrl: scratch.url })
+      const [phone] = await first.lookupConnections('mockbackend', ['5551212'])
+      const [other] = await first.lookupConnections('mockbackend', ['5552323'])
+      // As if the host had stopped after storing these and before processing or sending them.
+      const incomingId = await first.dbRouter!.queueMessage('I', [phone!], 'ping')
+      const outgoingId = await first.dbRouter!.queueMessage('O', [other!], 'left over', {}, { status: 'P' })
+      await first.stop()
+
+      const second = await Host.start(settings, { databaseUrl: scratch.url })
+      await second.resumed
+      const outbox = (second.backends.get('mockbackend')!.backend as MockBackend).outbox
+      expect(outbox.map((m) => [m.text, m.identities]).sort()).toEqual([
+        ['left over', ['5552323']],
+        ['pong', ['5551212']],
+      ])
+      const em = second.db.orm.em.fork()
+      expect((await em.findOneOrFail(DbMessage, incomingId)).status).toBe('R')
+      expect((await em.findOneOrFail(DbMessage, outgoingId)).status).toBe('S')
+      const reply = await em.findOneOrFail(DbMessage, { direction: 'O', text: 'pong' })
+      expect((reply.inResponseTo as unknown as { id: number }).id).toBe(incomingId)
+      await second.stop()
+    } finally {
+      await scratch.dispose()
+    }
+  })
+})
