@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { BackendSendError, DatabaseBackend, EchoHandler, HandlersApp, Host, MockBackend, PingHandler, type IncomingMessage } from '../../src/index.js'
 import { BackendMessage } from '../../src/backends/database/index.js'
-import { DbMessage, groupTransmissions, messageStatus, Transmission } from '../../src/runtime/db-router/index.js'
+import { DbMessage, dbRouterEntities, dbRouterMigrations, groupTransmissions, messageStatus, Transmission } from '../../src/runtime/db-router/index.js'
 import { scratchDatabase } from '../../src/testing/index.js'
 import { useRapidTest } from '../../src/testing/vitest.js'
+import { schemaWith, useScratchDatabase } from '../support/database.js'
 import { recordingApp } from '../support/recording-apps.js'
 
 /** Fails every send to an identity with a 1 in it, naming those identities (RapidSMS's FailedIdentitiesBackend). */
@@ -201,5 +202,14 @@ describe('a host with the DatabaseRouter resumes what a stopped one left', () =>
     } finally {
       await scratch.dispose()
     }
+  })
+})
+
+describe('the DatabaseRouter migration', () => {
+  const scratch = useScratchDatabase({ migrate: false, schema: schemaWith({ entities: dbRouterEntities, migrations: dbRouterMigrations }) })
+
+  it('creates exactly the db_message and db_transmission tables on this database', async () => {
+    expect(await scratch.db.migrate()).toContain('Migration20261127190037DatabaseRouter')
+    expect(await scratch.db.schemaDrift()).toBe('')
   })
 })
