@@ -23,6 +23,8 @@ export class ConnectionActor {
   #busy = false
   lastActive = Date.now()
   processed = 0
+  /** The row changed in the database since it was loaded: reload it before the next message. */
+  stale = false
 
   constructor(
     readonly key: string,

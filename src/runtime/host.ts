@@ -14,7 +14,8 @@ import {
   type MessageFields,
 } from '../core/messages/index.js'
 import { MessageScope } from '../core/scope.js'
-import { lookupConnectionRows, type Connection, type Database } from '../models/index.js'
+import type { EventSubscriber, FlushEventArgs } from '@mikro-orm/core'
+import { Connection, Contact, lookupConnectionRows, type Database } from '../models/index.js'
 import { MemoryBus, NatsBus, type Bus } from './bus/index.js'
 import { DatabaseRouter } from './db-router/index.js'
 import { openProjectDatabase } from './schema.js'
@@ -54,6 +55,8 @@ export class Host implements RouterServices {
   readonly #lookups = new Map<string, Promise<Connection>>()
   readonly #lookupBatches = new Map<string, { identities: string[]; rows: Promise<Map<string, Connection>> }>()
   #sweeper: NodeJS.Timeout | undefined
+  /** Marks conversations whose connection or contact was changed through the ORM. */
+  readonly #changes: EventSubscriber = { afterFlush: (args) => this.#changed(args) }
   #stopping = false
   #received = 0
 
@@ -166,7 +169,10 @@ export class Host implements RouterServices {
    */
   lookupConnections(backend: string | { name: string }, identities: string[]): Promise<Connection[]> {
     const name = typeof backend === 'string' ? backend : backend.name
-    const known = (key: string) => this.#connections.get(key)?.connection ?? this.#lookups.get(key)
+    const known = (key: string) => {
+      const actor = this.#connections.get(key)
+      return actor && !actor.stale ? actor.connection : this.#lookups.get(key)
+    }
     const found: (Connection | Promise<Connection>)[] = []
     let waiting = false
     for (const identity of identities) {
@@ -247,6 +253,7 @@ export class Host implements RouterServices {
     this.#stopping = true
     clearInterval(this.#sweeper)
     for (let busy = this.#busyConnections(); busy.length; busy = this.#busyConnections()) await Promise.all(busy.map((actor) => actor.whenIdle()))
+    this.db.orm.em.getEventManager().getSubscribers().delete(this.#changes)
     for (const actor of [...this.apps].reverse()) await actor.stop()
     for (const actor of this.backends.values()) await actor.stop()
     this.bus.publish('rapidsms.events.host.stopped', { at: new Date().toISOString() })
@@ -261,6 +268,7 @@ export class Host implements RouterServices {
   }
 
   async #startActors(): Promise<void> {
+    this.db.orm.em.getEventManager().registerSubscriber(this.#changes)
     for (const actor of this.backends.values()) await actor.start()
     for (const actor of this.apps) await actor.start()
     const every = Math.max(1000, Math.floor(this.settings.connectionIdleMs / 2))
@@ -282,7 +290,8 @@ export class Host implements RouterServices {
     const key = connectionKey(connection.backend.name, connection.identity)
     let actor = this.#connections.get(key)
     if (!actor) {
-      actor = new ConnectionActor(key, connection, (msg) => this.#process(msg))
+      const created: ConnectionActor = new ConnectionActor(key, connection, (msg) => this.#process(msg, created))
+      actor = created
       this.#connections.set(key, actor)
     } else if (actor.connection !== connection && connection.id !== undefined) {
       // The caller holds a fresher copy of the row (e.g. just looked up): keep that one.
@@ -291,7 +300,39 @@ export class Host implements RouterServices {
     return actor
   }
 
-  async #process(msg: IncomingMessage): Promise<void> {
+  /**
+   * Connection actors keep their row, contact included, between messages. A flush that
+   * created, changed or deleted a Connection or a Contact (an app, an admin page, a fixture:
+   * any EntityManager of this database) marks the conversations it touches, which reload
+   * their row before their next message. Changes made with raw SQL are not seen until the
+   * conversation has been idle for `connectionIdleMs`.
+   */
+  #changed({ uow }: FlushEventArgs): void {
+    const connections = new Set<unknown>()
+    const contacts = new Set<unknown>()
+    for (const change of uow.getChangeSets()) {
+      if (change.name === Connection.meta.className) connections.add(change.getPrimaryKey())
+      else if (change.name === Contact.meta.className) contacts.add(change.getPrimaryKey())
+    }
+    if (!connections.size && !contacts.size) return
+    for (const actor of this.#connections.values()) {
+      const { id, contact } = actor.connection
+      if (connections.has(id) || (contact && contacts.has(contact.id))) actor.stale = true
+    }
+  }
+
+  /** The connection's row as the database holds it now, for a conversation marked stale. */
+  async #reload(actor: ConnectionActor, msg: IncomingMessage): Promise<void> {
+    actor.stale = false
+    const fresh = await this.db.orm.em.fork().findOne(Connection, actor.connection.id, { populate: ['backend', 'contact'] })
+    if (!fresh) return
+    const old = actor.connection
+    actor.connection = fresh
+    msg.connections = msg.connections.map((c) => (c === old || c.id === fresh.id ? fresh : c))
+  }
+
+  async #process(msg: IncomingMessage, actor: ConnectionActor): Promise<void> {
+    if (actor.stale) await this.#reload(actor, msg)
     msg.scope = this.#newScope()
     if (this.dbRouter) return this.dbRouter.process(msg, () => this.#run(msg))
     await this.#run(msg)
