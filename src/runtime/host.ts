@@ -15,7 +15,7 @@ import {
 } from '../core/messages/index.js'
 import { MessageScope } from '../core/scope.js'
 import type { EventSubscriber, FlushEventArgs } from '@mikro-orm/core'
-import { Connection, Contact, lookupConnectionRows, type Database } from '../models/index.js'
+import { backendRow, Connection, Contact, lookupConnectionRows, type Database } from '../models/index.js'
 import { MemoryBus, NatsBus, type Bus } from './bus/index.js'
 import { DatabaseRouter } from './db-router/index.js'
 import { openProjectDatabase } from './schema.js'
@@ -169,6 +169,8 @@ export class Host implements RouterServices {
    */
   lookupConnections(backend: string | { name: string }, identities: string[]): Promise<Connection[]> {
     const name = typeof backend === 'string' ? backend : backend.name
+    // No identities still makes sure the backend record exists, as RapidSMS does.
+    if (!identities.length) return backendRow(this.db.orm.em.fork(), name).then(() => [])
     const known = (key: string) => {
       const actor = this.#connections.get(key)
       return actor && !actor.stale ? actor.connection : this.#lookups.get(key)

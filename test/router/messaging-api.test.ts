@@ -92,6 +92,11 @@ describe('the messaging API (section A)', () => {
     expect(a!.id).not.toBe(b!.id)
   })
 
+  it('no identities still creates the backend record (7)', async () => {
+    expect(await lookupConnections('emptyb', [])).toEqual([])
+    expect(await rapid.em().count(Backend, { name: 'emptyb' })).toBe(1)
+  })
+
   it('concurrent lookups of a new identity agree on one connection', async () => {
     const found = await Promise.all(Array.from({ length: 20 }, () => lookupConnections('race', ['42'])))
     expect(new Set(found.map(([c]) => c!.id)).size).toBe(1)
