@@ -123,6 +123,17 @@ describe('errors raised by handle (behaviour 34)', () => {
     expect(await LookupHandler.test('number  41 ')).toEqual(['42'])
   })
 
+  it('numbers are read as Python reads them: digits of any script, underscores between digits', async () => {
+    expect(await LookupHandler.test('number ٤١')).toEqual(['42'])
+    expect(await LookupHandler.test('number ۱۲۳')).toEqual(['124'])
+    expect(await LookupHandler.test('number ४१')).toEqual(['42'])
+    expect(await LookupHandler.test('number ４１')).toEqual(['42'])
+    expect(await LookupHandler.test('number 1_000')).toEqual(['1001'])
+    expect(await LookupHandler.test('number -٣')).toEqual(['-2'])
+    expect(await LookupHandler.test('number 1__0')).toEqual(['Not a valid number: 1__0'])
+    expect(await LookupHandler.test('number ٤a')).toEqual(['Not a valid number: ٤a'])
+  })
+
   it('other errors propagate', async () => {
     await expect(LookupHandler.test('boom now')).rejects.toThrow(RangeError)
   })
