@@ -9,6 +9,15 @@ export class NotANumber extends RapidSMSError {
   constructor(readonly text: string) {
     super(`invalid literal for int() with base 10: '${text}'`)
   }
+
+  /**
+   * Does Python's message quote the text as sent, in single quotes? RapidSMS answers "Not a
+   * valid number" only then: not for an empty text, nor for one Python quotes with double
+   * quotes (it has a ' and no "), whose error propagates instead.
+   */
+  get quotedAsSent(): boolean {
+    return this.text !== '' && !(this.text.includes("'") && !this.text.includes('"'))
+  }
 }
 
 // Python's int(): surrounding whitespace, an optional sign, decimal digits of any script

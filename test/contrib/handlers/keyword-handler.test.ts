@@ -75,7 +75,22 @@ describe('KeywordHandler matching (behaviour 30)', () => {
     expect(await HelloHandler.test(text)).toEqual([reply])
   })
 
-  it.each(['no match', ' no hello', 'hell o', ''])('%j is not accepted and gets no reply', async (text) => {
+  it.each([
+    ['hello\x1cworld', 'handle:world'],
+    ['hello\x85world', 'handle:world'],
+    ['\u3000hello\u2003world', 'handle:world'],
+    ['hello \ufeff', 'handle:\ufeff'],
+    ['hello\ufeffworld', 'handle:\ufeffworld'],
+    ['\u017fay hello', 'help'],
+  ])('whitespace and case are Python\'s: %j -> %j', async (text, reply) => {
+    class SayHandler extends HelloHandler {
+      static override keyword = 'say hello'
+    }
+    const Handler = text.startsWith('\u017f') ? SayHandler : HelloHandler
+    expect(await Handler.test(text)).toEqual([reply])
+  })
+
+  it.each(['no match', ' no hello', 'hell o', '', '\ufeffhello world'])('%j is not accepted and gets no reply', async (text) => {
     expect(await HelloHandler.test(text)).toBe(false)
   })
 
@@ -132,6 +147,11 @@ describe('errors raised by handle (behaviour 34)', () => {
     expect(await LookupHandler.test('number -٣')).toEqual(['-2'])
     expect(await LookupHandler.test('number 1__0')).toEqual(['Not a valid number: 1__0'])
     expect(await LookupHandler.test('number ٤a')).toEqual(['Not a valid number: ٤a'])
+  })
+
+  it('a number Python would quote with double quotes is not answered: its error propagates, as in RapidSMS', async () => {
+    await expect(LookupHandler.test("number it's")).rejects.toThrow("invalid literal for int() with base 10: 'it's'")
+    expect(await LookupHandler.test('number "it\'s"')).toEqual(['Not a valid number: "it\'s"'])
   })
 
   it('other errors propagate', async () => {

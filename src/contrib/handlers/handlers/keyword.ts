@@ -11,6 +11,11 @@ addCatalogs(catalogs)
 
 const compiled = new WeakMap<Function, RegExp>()
 
+/** Python's `\s` on text (str.isspace): JavaScript's lacks U+001C-U+001F and U+0085 and adds U+FEFF. */
+const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
+/** Text Python's str.strip() leaves empty. */
+const PY_BLANK = new RegExp(`^[${PY_SPACE}]*$`)
+
 /**
  * A handler for messages that start with a keyword (docs 21.3.2): `handle(rest)` gets the
  * text after it, `help()` runs when nothing follows. The keyword is a regular expression,
@@ -39,8 +44,15 @@ export abstract class KeywordHandler extends BaseHandler {
       if (!this.keyword) throw new HandlerError('KeywordHandler must define a keyword.')
       // RapidSMS: leading whitespace, the keyword (in a non-capturing group so it may be an
       // alternation), any run of whitespace , ; : and the rest, which may span lines. No word
-      // boundary: "echohello" is ECHO + "hello" (behaviours 30-32).
-      regex = new RegExp(`^\\s*(?:${this.keyword})[\\s,;:]*([^\\s,;:].*)?$`, 'is')
+      // boundary: "echohello" is ECHO + "hello" (behaviours 30-32). Whitespace is Python's,
+      // and case is folded as Python folds it (ſ is s) unless the keyword is not valid in
+      // JavaScript's Unicode mode.
+      const source = `^[${PY_SPACE}]*(?:${this.keyword})[${PY_SPACE},;:]*([^${PY_SPACE},;:].*)?$`
+      try {
+        regex = new RegExp(source, 'isu')
+      } catch {
+        regex = new RegExp(source, 'is')
+      }
       compiled.set(this, regex)
     }
     return regex
@@ -52,14 +64,14 @@ export abstract class KeywordHandler extends BaseHandler {
     const Handler = this as unknown as new (router: RouterServices, msg: IncomingMessage) => KeywordHandler
     const handler = new Handler(router, msg)
     const text = match[1]
-    if (text === undefined || text.trim() === '') return acceptedAfter(() => handler.help())
+    if (text === undefined || PY_BLANK.test(text)) return acceptedAfter(() => handler.help())
     return acceptedAfter(
       () => handler.handle(text),
       (error) => {
         // RapidSMS: a lookup that found nothing answers with its message ("Contact matching
         // query does not exist."); a bad int() answers "Not a valid number: abc" (behaviour 34).
         if (error instanceof ObjectDoesNotExist || error instanceof NotFoundError) handler.respondError(error.message)
-        else if (error instanceof NotANumber) handler.respondError(handler.t('Not a valid number: %(string)s', { string: error.text }))
+        else if (error instanceof NotANumber && error.quotedAsSent) handler.respondError(handler.t('Not a valid number: %(string)s', { string: error.text }))
         else throw error
       },
     )
