@@ -110,26 +110,28 @@ describe('the DatabaseRouter (behaviours 67-71)', () => {
     expect((await em().find(Transmission, { message: row!.id })).map((t) => t.status)).toEqual(['E', 'E'])
   })
 
-  it('a retry skips transmissions already sent (70)', async () => {
+  /** An outgoing message to 4 identities on mockbackend whose first 2 transmissions are already `first` (RapidSMS's create_trans). */
+  async function fourTransmissions(first: 'S' | 'E') {
     const db = rapid.router.dbRouter!
     const connections = await rapid.lookupConnections(['1', '2', '3', '4'])
     const id = await db.queueMessage('O', connections, 'test')
-    const transmissions = await em().find(Transmission, { message: id }, { orderBy: { id: 'asc' } })
-    await em().nativeUpdate(Transmission, { id: { $in: [transmissions[0]!.id, transmissions[1]!.id] } }, { status: 'S' })
-    const backendId = (connections[0]!.backend as unknown as { id: number }).id
-    await db.sendTransmissions(backendId, id, transmissions.map((t) => t.id))
+    const ids = (await em().find(Transmission, { message: id }, { orderBy: { id: 'asc' } })).map((t) => t.id)
+    await em().nativeUpdate(Transmission, { id: { $in: ids.slice(0, 2) } }, { status: first })
+    const send = (transmissionIds: number[]) => db.sendTransmissions((connections[0]!.backend as unknown as { id: number }).id, id, transmissionIds)
+    return { db, id, ids, send }
+  }
+
+  it('a retry skips transmissions already sent (70)', async () => {
+    const { db, id, ids, send } = await fourTransmissions('S')
+    await send(ids)
     expect(rapid.sentMessages.map((m) => m.identities)).toEqual([['3', '4']])
     expect(await db.setStatus(id)).toBe('S')
   })
 
   it('a batch that sends still leaves the message E when an earlier batch failed (70, 71)', async () => {
-    const db = rapid.router.dbRouter!
-    const connections = await rapid.lookupConnections(['1', '2', '3', '4'])
-    const id = await db.queueMessage('O', connections, 'test')
-    const transmissions = await em().find(Transmission, { message: id }, { orderBy: { id: 'asc' } })
-    await em().nativeUpdate(Transmission, { id: { $in: [transmissions[0]!.id, transmissions[1]!.id] } }, { status: 'E' })
-    const backendId = (connections[0]!.backend as unknown as { id: number }).id
-    await db.sendTransmissions(backendId, id, [transmissions[2]!.id, transmissions[3]!.id])
+    const { id, ids, send } = await fourTransmissions('E')
+    await send(ids.slice(2))
+    expect(rapid.sentMessages.map((m) => m.identities)).toEqual([['3', '4']])
     expect((await em().findOneOrFail(DbMessage, id)).status).toBe('E')
   })
 })
