@@ -1,3 +1,4 @@
+import type { EventSubscriber, FlushEventArgs } from '@mikro-orm/core'
 import { AppActor } from '../../actors/app.actor.js'
 import { BackendActor } from '../../actors/backend.actor.js'
 import { ConnectionActor, connectionKey } from '../../actors/connection.actor.js'
@@ -14,7 +15,6 @@ import {
   type MessageFields,
 } from '../core/messages/index.js'
 import { MessageScope } from '../core/scope.js'
-import type { EventSubscriber, FlushEventArgs } from '@mikro-orm/core'
 import { backendRow, Connection, Contact, lookupConnectionRows, type Database } from '../models/index.js'
 import { MemoryBus, NatsBus, type Bus } from './bus/index.js'
 import { DatabaseRouter } from './db-router/index.js'
