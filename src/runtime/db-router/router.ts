@@ -121,20 +121,23 @@ export class DatabaseRouter {
     if (actor) outcome = await actor.deliverReporting(String(messageId), message.text, identities, context)
     else log.warn({ msgId: messageId, backend: backend.name }, `Router is not configured with the ${backend.name} backend`)
     const now = new Date()
-    if (outcome.sent) {
-      await em.nativeUpdate(Transmission, { id: { $in: ids } }, { status: 'S', sent: now })
-      await this.setStatus(messageId, em)
-      return
-    }
-    await em.nativeUpdate(DbMessage, { id: messageId }, { status: 'E' })
-    let failedIds = ids
-    if (outcome.failedIdentities?.length) {
-      const failed = new Set(outcome.failedIdentities)
-      const sentIds = transmissions.filter((t) => !failed.has(t.connection.identity)).map((t) => t.id)
-      if (sentIds.length) await em.nativeUpdate(Transmission, { id: { $in: sentIds } }, { status: 'S', sent: now })
-      failedIds = ids.filter((id) => !sentIds.includes(id))
-    }
-    await em.nativeUpdate(Transmission, { id: { $in: failedIds } }, { status: 'E', updated: now })
+    // The statuses of one outcome change together: one transaction (one commit).
+    await em.transactional(async (em) => {
+      if (outcome.sent) {
+        await em.nativeUpdate(Transmission, { id: { $in: ids } }, { status: 'S', sent: now })
+        await this.setStatus(messageId, em)
+        return
+      }
+      await em.nativeUpdate(DbMessage, { id: messageId }, { status: 'E' })
+      let failedIds = ids
+      if (outcome.failedIdentities?.length) {
+        const failed = new Set(outcome.failedIdentities)
+        const sentIds = transmissions.filter((t) => !failed.has(t.connection.identity)).map((t) => t.id)
+        if (sentIds.length) await em.nativeUpdate(Transmission, { id: { $in: sentIds } }, { status: 'S', sent: now })
+        failedIds = ids.filter((id) => !sentIds.includes(id))
+      }
+      await em.nativeUpdate(Transmission, { id: { $in: failedIds } }, { status: 'E', updated: now })
+    })
   }
 
   /** set_status: a message's status from its transmissions' (behaviour 71); returns it. */
@@ -180,9 +183,10 @@ export class DatabaseRouter {
   }
 
   async #markAll(messageId: number, status: Status): Promise<void> {
-    const em = this.#em()
-    await em.nativeUpdate(Transmission, { message: messageId }, { status, updated: new Date() })
-    await this.setStatus(messageId, em)
+    await this.#em().transactional(async (em) => {
+      await em.nativeUpdate(Transmission, { message: messageId }, { status, updated: new Date() })
+      await this.setStatus(messageId, em)
+    })
   }
 
   /** The connections as saved rows (with ids), looking up those given only by name and identity. */
