@@ -4,11 +4,28 @@ import type { BackendActor, DeliveryOutcome } from '../../../actors/backend.acto
 import { getLogger } from '../../core/logger.js'
 import { IncomingMessage, type BackendContext, type ConnectionLike, type MessageBase, type MessageFields, type OutgoingMessage } from '../../core/messages/index.js'
 import { Backend, Connection, type Database } from '../../models/index.js'
-import { groupTransmissions } from './batches.js'
+import { groupTransmissions, type QueuedTransmission } from './batches.js'
 import { DbMessage, Transmission, type Status } from './models.js'
 import { messageStatus } from './status.js'
 
 const log = getLogger('rapidsms.router.db')
+
+/** A transmission as a batch sends it. */
+interface Batchable extends QueuedTransmission {
+  identity: string
+  /** Its connection's backend name. */
+  backend: string
+}
+
+/** The backend id of a saved connection (its backend is a loaded entity or a reference). */
+function backendIdOf(connection: ConnectionLike): number | undefined {
+  return (connection.backend as { id?: number }).id
+}
+
+/** The external_id an incoming message was stored with (queue_message). */
+function externalIdOf(msg: MessageBase): string {
+  return Object.hasOwn(msg.fields, 'external_id') ? String(msg.fields.external_id ?? '') : ''
+}
 
 /** What the DatabaseRouter needs of its host. */
 export interface DatabaseRouterHost {
@@ -54,14 +71,20 @@ export class DatabaseRouter {
    * one) and a `Q` transmission per connection, in one transaction; returns the row id.
    */
   async queueMessage(direction: 'I' | 'O', connections: readonly ConnectionLike[], text: string, fields: MessageFields = {}, extra: { status?: Status; inResponseTo?: number } = {}): Promise<number> {
+    return (await this.#queue(direction, connections, text, fields, extra)).id
+  }
+
+  /** queueMessage(), also giving each transmission's id, identity and backend. */
+  async #queue(direction: 'I' | 'O', connections: readonly ConnectionLike[], text: string, fields: MessageFields, extra: { status?: Status; inResponseTo?: number }): Promise<{ id: number; transmissions: Batchable[] }> {
     const saved = await this.#saved(connections)
     return this.#em().transactional(async (em) => {
-      const externalId = Object.hasOwn(fields, 'external_id') ? String(fields.external_id ?? '') : ''
-      const inResponseTo = extra.inResponseTo === undefined ? null : em.getReference(DbMessage, extra.inResponseTo)
-      const row = em.create(DbMessage, { direction, text, externalId, status: extra.status ?? 'Q', inResponseTo })
-      for (const connection of saved) em.create(Transmission, { message: row, connection: em.getReference(Connection, connection.id!), status: 'Q' })
-      await em.flush()
-      return row.id
+      const now = new Date()
+      const externalId = externalIdOf({ fields } as MessageBase)
+      const id = (await em.insert(DbMessage, { direction, text, externalId, status: extra.status ?? 'Q', inResponseTo: extra.inResponseTo ?? null, date: now, updated: now })) as number
+      // One insert each: insertMany does not return every id on SQLite.
+      const ids: number[] = []
+      for (const c of saved) ids.push((await em.insert(Transmission, { message: id, connection: c.id!, status: 'Q', date: now, updated: now })) as number)
+      return { id, transmissions: saved.map((c, i) => ({ id: ids[i]!, identity: c.identity, backendId: backendIdOf(c)!, backend: c.backend.name })) }
     })
   }
 
@@ -84,20 +107,30 @@ export class DatabaseRouter {
       failed = true
       log.error({ err: error, msgId: msg.id }, 'Exception in router.process_incoming')
     }
-    await this.#markAll(id, failed || appRaisedOn(msg) ? 'E' : 'R')
+    // Every transmission gets the same status, so the message's is that one too (behaviour 71).
+    const status = failed || appRaisedOn(msg) ? 'E' : 'R'
+    await this.#em().transactional(async (em) => {
+      const updated = new Date()
+      await em.nativeUpdate(Transmission, { message: id }, { status, updated })
+      await em.nativeUpdate(DbMessage, { id }, { status, updated })
+    })
   }
 
   /** backend_preparation: store an outgoing message and send its transmissions in batches. */
   async deliver(msg: OutgoingMessage): Promise<void> {
     const inResponseTo = msg.inResponseTo ? this.#rows.get(msg.inResponseTo) : undefined
-    const id = await this.queueMessage('O', msg.connections, msg.text, {}, { status: 'P', inResponseTo })
+    const { id, transmissions } = await this.#queue('O', msg.connections, msg.text, {}, { status: 'P', inResponseTo })
     this.#rows.set(msg, id)
-    await this.#sendQueued(id, await this.#em().find(Transmission, { message: id }, { populate: ['connection'] }))
+    // send_transmissions' context: the answered message's external_id, for replies.
+    const context: BackendContext = inResponseTo === undefined ? {} : { external_id: externalIdOf(msg.inResponseTo!) }
+    await this.#sendInBatches(id, msg.text, context, transmissions)
   }
 
-  async #sendQueued(messageId: number, transmissions: Transmission[]): Promise<void> {
-    const queued = transmissions.map((t) => ({ id: t.id, backendId: (t.connection.backend as unknown as { id: number }).id }))
-    for (const [backendId, ids] of groupTransmissions(queued, this.batchSize)) await this.sendTransmissions(backendId, messageId, ids)
+  async #sendInBatches(messageId: number, text: string, context: BackendContext, transmissions: Batchable[]): Promise<void> {
+    const byId = new Map(transmissions.map((t) => [t.id, t]))
+    for (const [, ids] of groupTransmissions(transmissions, this.batchSize)) {
+      await this.#sendBatch(messageId, text, context, ids.map((id) => byId.get(id)!))
+    }
   }
 
   /**
@@ -107,19 +140,31 @@ export class DatabaseRouter {
    * transmissions: all of them, or only those of the identities the backend named.
    */
   async sendTransmissions(backendId: number, messageId: number, transmissionIds: number[]): Promise<void> {
-    const em = this.#em()
-    const backend = await em.findOneOrFail(Backend, backendId)
-    const message = await em.findOneOrFail(DbMessage, messageId, { populate: ['inResponseTo'] })
-    const transmissions = await em.find(Transmission, { id: { $in: transmissionIds }, status: { $ne: 'S' } }, { populate: ['connection'], orderBy: { id: 'asc' } })
+    const connection = this.host.db.orm.em.getConnection()
+    const [message] = await connection.execute<{ text: string; answered: number | null; external_id: string | null }[]>(
+      'select m.text, m.in_response_to_id as answered, r.external_id from db_message m left join db_message r on r.id = m.in_response_to_id where m.id = ?',
+      [messageId],
+    )
+    const [backend] = await connection.execute<{ name: string }[]>('select name from rapidsms_backend where id = ?', [backendId])
+    if (!message || !backend || !transmissionIds.length) return
+    const rows = await connection.execute<{ id: number; identity: string }[]>(
+      `select t.id, c.identity from db_transmission t join rapidsms_connection c on c.id = t.connection_id where t.id in (${transmissionIds.map(() => '?').join(', ')}) and t.status <> 'S' order by t.id`,
+      transmissionIds,
+    )
+    const context: BackendContext = message.answered === null ? {} : { external_id: message.external_id ?? '' }
+    await this.#sendBatch(messageId, message.text, context, rows.map((r) => ({ id: Number(r.id), identity: r.identity, backendId, backend: backend.name })))
+  }
+
+  async #sendBatch(messageId: number, text: string, context: BackendContext, transmissions: Batchable[]): Promise<void> {
     if (!transmissions.length) return
+    const em = this.#em()
     const ids = transmissions.map((t) => t.id)
     await em.nativeUpdate(Transmission, { id: { $in: ids } }, { status: 'P' })
-    const context: BackendContext = message.inResponseTo ? { external_id: message.inResponseTo.externalId } : {}
-    const identities = transmissions.map((t) => t.connection.identity)
-    const actor = this.host.backends.get(backend.name)
+    const name = transmissions[0]!.backend
+    const actor = this.host.backends.get(name)
     let outcome: DeliveryOutcome = { sent: false }
-    if (actor) outcome = await actor.deliverReporting(String(messageId), message.text, identities, context)
-    else log.warn({ msgId: messageId, backend: backend.name }, `Router is not configured with the ${backend.name} backend`)
+    if (actor) outcome = await actor.deliverReporting(String(messageId), text, transmissions.map((t) => t.identity), context)
+    else log.warn({ msgId: messageId, backend: name }, `Router is not configured with the ${name} backend`)
     const now = new Date()
     // The statuses of one outcome change together: one transaction (one commit).
     await em.transactional(async (em) => {
@@ -132,7 +177,7 @@ export class DatabaseRouter {
       let failedIds = ids
       if (outcome.failedIdentities?.length) {
         const failed = new Set(outcome.failedIdentities)
-        const sentIds = transmissions.filter((t) => !failed.has(t.connection.identity)).map((t) => t.id)
+        const sentIds = transmissions.filter((t) => !failed.has(t.identity)).map((t) => t.id)
         if (sentIds.length) await em.nativeUpdate(Transmission, { id: { $in: sentIds } }, { status: 'S', sent: now })
         failedIds = ids.filter((id) => !sentIds.includes(id))
       }
@@ -142,9 +187,11 @@ export class DatabaseRouter {
 
   /** set_status: a message's status from its transmissions' (behaviour 71); returns it. */
   async setStatus(messageId: number, em = this.#em()): Promise<Status> {
-    const message = await em.findOneOrFail(DbMessage, messageId, { fields: ['direction'] })
-    const statuses = (await em.find(Transmission, { message: messageId }, { fields: ['status'] })).map((t) => t.status)
-    const status = messageStatus(message.direction as 'I' | 'O', statuses)
+    const rows = await em
+      .getConnection()
+      .execute<{ direction: 'I' | 'O'; status: string | null }[]>('select m.direction, t.status from db_message m left join db_transmission t on t.message_id = m.id where m.id = ?', [messageId], 'all', em.getTransactionContext())
+    if (!rows.length) throw new Error(`No message ${messageId} in db_message`)
+    const status = messageStatus(rows[0]!.direction, rows.flatMap((r) => (r.status === null ? [] : [r.status])))
     const now = new Date()
     await em.nativeUpdate(DbMessage, { id: messageId }, { status, updated: now, ...(status === 'S' && { sent: now }), ...(status === 'D' && { delivered: now }) })
     return status
@@ -157,7 +204,14 @@ export class DatabaseRouter {
    */
   async resume(receive: (msg: IncomingMessage) => Promise<unknown>): Promise<{ incoming: number; outgoing: number }> {
     const em = this.#em()
-    const incoming = await em.find(DbMessage, { direction: 'I', status: 'Q' }, { orderBy: { id: 'asc' } })
+    // Only rows older than this start: what a running host makes meanwhile is its own.
+    const before = new Date()
+    const incoming = await em.find(DbMessage, { direction: 'I', status: 'Q', date: { $lt: before } }, { orderBy: { id: 'asc' } })
+    const unsent = await em.find(
+      Transmission,
+      { status: { $in: ['Q', 'P'] }, date: { $lt: before }, message: { direction: 'O' } },
+      { populate: ['connection', 'connection.backend', 'message', 'message.inResponseTo'], orderBy: { id: 'asc' } },
+    )
     const waiting: Promise<unknown>[] = []
     for (const row of incoming) {
       const transmissions = await em.find(Transmission, { message: row.id }, { populate: ['connection', 'connection.backend', 'connection.contact'], orderBy: { id: 'asc' } })
@@ -171,27 +225,21 @@ export class DatabaseRouter {
       this.#rows.set(msg, row.id)
       waiting.push(receive(msg))
     }
-    const unsent = await em.find(Transmission, { status: { $in: ['Q', 'P'] }, message: { direction: 'O' } }, { populate: ['connection'], orderBy: { id: 'asc' } })
-    const byMessage = new Map<number, Transmission[]>()
-    for (const t of unsent) {
-      const id = (t.message as unknown as { id: number }).id
-      byMessage.set(id, [...(byMessage.get(id) ?? []), t])
+    const byMessage = new Map<DbMessage, Transmission[]>()
+    for (const t of unsent) byMessage.set(t.message, [...(byMessage.get(t.message) ?? []), t])
+    for (const [message, transmissions] of byMessage) {
+      const context: BackendContext = message.inResponseTo ? { external_id: message.inResponseTo.externalId } : {}
+      const batchable = transmissions.map((t) => ({ id: t.id, identity: t.connection.identity, backendId: t.connection.backend.id, backend: t.connection.backend.name }))
+      await this.#sendInBatches(message.id, message.text, context, batchable)
     }
-    for (const [messageId, transmissions] of byMessage) await this.#sendQueued(messageId, transmissions)
     await Promise.all(waiting)
     return { incoming: waiting.length, outgoing: unsent.length }
   }
 
-  async #markAll(messageId: number, status: Status): Promise<void> {
-    await this.#em().transactional(async (em) => {
-      await em.nativeUpdate(Transmission, { message: messageId }, { status, updated: new Date() })
-      await this.setStatus(messageId, em)
-    })
-  }
-
-  /** The connections as saved rows (with ids), looking up those given only by name and identity. */
+  /** The connections as saved rows (ids, backend ids), looking up those given only by name and identity. */
   async #saved(connections: readonly ConnectionLike[]): Promise<readonly ConnectionLike[]> {
-    if (connections.every((c) => c.id !== undefined)) return connections
-    return Promise.all(connections.map(async (c) => (c.id !== undefined ? c : (await this.host.lookupConnections(c.backend.name, [c.identity]))[0]!)))
+    const saved = (c: ConnectionLike) => c.id !== undefined && backendIdOf(c) !== undefined
+    if (connections.every(saved)) return connections
+    return Promise.all(connections.map(async (c) => (saved(c) ? c : (await this.host.lookupConnections(c.backend.name, [c.identity]))[0]!)))
   }
 }
