@@ -190,6 +190,28 @@ describe('replies (18) and respond/error (4, 5)', () => {
   })
 })
 
+describe('respond with extra arguments (4)', () => {
+  const rapid = useRapidTest({
+    apps: [
+      recordingApp('forwarder', {
+        handle: async (msg) => {
+          const [other] = await rapid.lookupConnections(['5550000'])
+          const context = msg.respond('forwarded', { connections: [other!], fields: { note: 'kept' } })
+          expect(context).toEqual({ text: 'forwarded', connections: [other], inResponseTo: msg, fields: { note: 'kept' } })
+          return true
+        },
+      }),
+    ],
+  })
+
+  it('extra arguments go into the returned context; connections sends the reply elsewhere, fields reach the message', async () => {
+    const msg = await receive(rapid, 'forward')
+    expect(rapid.sentMessages.map((m) => [m.identities, m.text, m.context])).toEqual([[['5550000'], 'forwarded', { in_response_to: msg.id }]])
+    expect(rapid.outbound[0]!.fields).toEqual({ note: 'kept' })
+    expect(rapid.outbound[0]!.inResponseTo).toBe(msg)
+  })
+})
+
 describe('an app that throws is isolated (19, deliberate difference)', () => {
   const rapid = useRapidTest({
     apps: [
