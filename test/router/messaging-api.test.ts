@@ -92,6 +92,19 @@ describe('the messaging API (section A)', () => {
     expect(a!.id).not.toBe(b!.id)
   })
 
+  it('an identity over 100 characters or a backend name over 20 is refused by PostgreSQL and kept by SQLite (9)', async () => {
+    const longIdentity = () => lookupConnections('mockbackend', ['1'.repeat(101)])
+    const longBackend = () => lookupConnections('b'.repeat(21), ['1'])
+    if (process.env.RAPIDSMS_TEST_DATABASE_URL) {
+      await expect(longIdentity()).rejects.toThrow(/too long/)
+      await expect(longBackend()).rejects.toThrow(/too long/)
+    } else {
+      expect((await longIdentity())[0]!.identity).toHaveLength(101)
+      expect((await longBackend())[0]!.identity).toBe('1')
+    }
+    expect(await lookupConnections('mockbackend', ['1'.repeat(100)])).toHaveLength(1)
+  })
+
   it('no identities still creates the backend record (7)', async () => {
     expect(await lookupConnections('emptyb', [])).toEqual([])
     expect(await rapid.em().count(Backend, { name: 'emptyb' })).toBe(1)
