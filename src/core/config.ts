@@ -149,14 +149,17 @@ function toConfigError(error: z.ZodError, known: string[]): ConfigError {
 
 /**
  * Backend configuration keys are case-insensitive: RapidSMS lower-cases them before the
- * backend sees them (behaviour 26). camelCase keys are also accepted as snake_case
- * (`sendsmsUrl` -> `sendsms_url`), so TypeScript projects can keep their casing.
+ * backend sees them (behaviour 26: `fooBar` is `foobar`). A camelCase key is also given as
+ * snake_case (`sendsmsUrl` is `sendsmsurl` and `sendsms_url`), so TypeScript projects can
+ * keep their casing for the settings backends read in snake_case.
  */
 export function normalizeBackendConfig(config: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(config)) {
     if (key === 'engine') continue
-    out[key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()] = value
+    out[key.toLowerCase()] = value
+    const snake = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()
+    if (!(snake in config)) out[snake] = value
   }
   return out
 }
