@@ -6,7 +6,7 @@ export class FormatError extends RapidSMSError {
 }
 
 // %(name)s with Python's optional flags, width and precision; %% is a literal percent sign.
-const SPEC = /%(?:\(([^)]*)\))?([#0 +-]*)(\d+|\*)?(?:\.(\d+))?([sdirfgeExXoc%])?/g
+const SPEC = /%(?:\(([^)]*)\))?([#0 +-]*)(\d+|\*)?(?:\.(\d+))?([sradiufFgGeExXoc%])?/g
 
 /**
  * Python's `template % mapping` for the conversions RapidSMS strings use: `%(name)s`,
@@ -26,22 +26,67 @@ export function pythonFormat(template: string, values: Record<string, unknown>):
 }
 
 function convert(value: unknown, conversion: string, precision: string | undefined, template: string): string {
+  const numeric = () => {
+    // Python's numeric conversions take numbers (and booleans), never text.
+    if (typeof value === 'bigint') return value
+    if (typeof value === 'number' || typeof value === 'boolean') return Number(value)
+    throw new FormatError(`"${template}": %${conversion} needs a number, got ${typeof value === 'string' ? pythonRepr(value) : String(value)}`)
+  }
   switch (conversion) {
     case 's':
       return precision === undefined ? String(value) : String(value).slice(0, Number(precision))
     case 'r':
-      return typeof value === 'string' ? `'${value}'` : String(value)
+    case 'a': {
+      const text = typeof value === 'string' ? pythonRepr(value, conversion === 'a') : String(value)
+      return precision === undefined ? text : text.slice(0, Number(precision))
+    }
+    case 'c':
+      if (typeof value === 'string' && [...value].length === 1) return value
+      if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0x10ffff) return String.fromCodePoint(value)
+      throw new FormatError(`"${template}": %c needs a number or a single character, got ${String(value)}`)
     case 'd':
-    case 'i': {
-      const n = typeof value === 'bigint' ? value : Number(value)
-      if (typeof n === 'number' && !Number.isFinite(n)) throw new FormatError(`"${template}": %${conversion} needs a number, got ${String(value)}`)
+    case 'i':
+    case 'u': {
+      const n = numeric()
+      if (typeof n === 'number' && !Number.isFinite(n)) throw new FormatError(`"${template}": %${conversion} needs a finite number, got ${String(value)}`)
       return typeof n === 'bigint' ? n.toString() : Math.trunc(n).toString()
     }
+    case 'x':
+    case 'X':
+    case 'o': {
+      const n = numeric()
+      if (typeof n === 'number' && !Number.isInteger(n)) throw new FormatError(`"${template}": %${conversion} needs a whole number, got ${String(value)}`)
+      const text = n.toString(conversion === 'o' ? 8 : 16)
+      return conversion === 'X' ? text.toUpperCase() : text
+    }
     case 'f':
-      return Number(value).toFixed(precision === undefined ? 6 : Number(precision))
+    case 'F':
+      return Number(numeric()).toFixed(precision === undefined ? 6 : Number(precision))
     default:
-      return String(value)
+      // e, E, g, G: numbers only; written as JavaScript writes them.
+      return String(numeric())
   }
+}
+
+/**
+ * Python's repr() of a string: in single quotes, or double quotes when it holds a single
+ * quote and no double quote; backslashes, the quote, and control characters escaped (and,
+ * for ascii(), every character beyond ASCII).
+ */
+export function pythonRepr(text: string, asciiOnly = false): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'"
+  let out = ''
+  for (const c of text) {
+    const cp = c.codePointAt(0)!
+    if (c === '\\' || c === quote) out += `\\${c}`
+    else if (c === '\n') out += '\\n'
+    else if (c === '\r') out += '\\r'
+    else if (c === '\t') out += '\\t'
+    else if (cp < 0x20 || cp === 0x7f || (asciiOnly && cp > 0x7e) || (cp >= 0x80 && cp < 0xa0)) {
+      out += cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`
+    } else out += c
+  }
+  return `${quote}${out}${quote}`
 }
 
 function pad(text: string, flags: string, width: string | undefined): string {

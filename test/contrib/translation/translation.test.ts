@@ -160,4 +160,14 @@ describe('translate and pythonFormat', () => {
     expect(() => pythonFormat('hi %', {})).toThrow(FormatError)
     expect(() => pythonFormat('%(missing)s', {})).toThrow(/needs a value named "missing"/)
   })
+
+  it('repr, ascii and the numeric conversions are Python\'s too', () => {
+    expect(pythonFormat('%(p)r %(q)r %(p)a', { p: 'café', q: "It's" })).toBe(`'café' "It's" 'caf\\xe9'`)
+    expect(pythonFormat('%(p)r', { p: 'a\nb\\' })).toBe("'a\\nb\\\\'")
+    expect(pythonFormat('%(n)x %(n)X %(n)o %(c)c %(s)c %(f).2f', { n: 255, c: 65, s: 'Z', f: 3.14159 })).toBe('ff FF 377 A Z 3.14')
+    // Python refuses text for numeric conversions ("%d format: a real number is required, not str").
+    expect(() => pythonFormat('%(p)d', { p: '42' })).toThrow(FormatError)
+    expect(() => pythonFormat('%(p)x', { p: 'Clinic' })).toThrow(FormatError)
+    expect(() => pythonFormat('%(p)c', { p: 'ab' })).toThrow(FormatError)
+  })
 })
