@@ -45,9 +45,14 @@ export async function gatewayRequest(backend: string, request: GatewayRequest, t
   return { status: response.status, body }
 }
 
-/** `Authorization` header value of HTTP basic auth. */
+/**
+ * `Authorization` header value of HTTP basic auth. The credentials are Latin-1 bytes, as
+ * RapidSMS's HTTP client (requests) sends them; beyond Latin-1, UTF-8 (RFC 7617's charset).
+ */
 export function basicAuth(user: string, password: string): string {
-  return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`
+  const credentials = `${user}:${password}`
+  const latin1 = [...credentials].every((c) => c.codePointAt(0)! <= 0xff)
+  return `Basic ${Buffer.from(credentials, latin1 ? 'latin1' : 'utf8').toString('base64')}`
 }
 
 /** scheme://host:port of a URL: never log query strings (they carry gateway passwords). */

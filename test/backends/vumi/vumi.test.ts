@@ -151,6 +151,9 @@ describe('Vumi outbound (behaviour 66)', () => {
   it('basic auth only with both user and password', () => {
     expect(backend({ sendsms_user: 'username', sendsms_pass: 'password' }).prepareRequest('1', 'x', ['a']).headers!.authorization).toBe('Basic dXNlcm5hbWU6cGFzc3dvcmQ=')
     expect(backend({ sendsms_user: 'username' }).prepareRequest('1', 'x', ['a']).headers).not.toHaveProperty('authorization')
+    // Latin-1 bytes, as requests sends them; UTF-8 beyond Latin-1.
+    expect(backend({ sendsms_user: 'user', sendsms_pass: 'pässword' }).prepareRequest('1', 'x', ['a']).headers!.authorization).toBe('Basic dXNlcjpw5HNzd29yZA==')
+    expect(backend({ sendsms_user: 'user', sendsms_pass: 'пароль' }).prepareRequest('1', 'x', ['a']).headers!.authorization).toBe(`Basic ${Buffer.from('user:пароль').toString('base64')}`)
   })
 
   it("writes JSON as Python's json.dumps does", () => {
