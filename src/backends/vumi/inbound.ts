@@ -1,4 +1,5 @@
 import { IDENTITY_MAX } from '../../core/config.js'
+import { pythonStr } from '../../core/python.js'
 import { cleanChar, messages, type FieldErrors, type InboundMessage, type InboundRequest, type Parsed } from '../http/form.js'
 import type { InboundView } from '../http/view.js'
 
@@ -13,11 +14,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 /** How Django's CharField reads a JSON value: null and empty containers are empty. */
 function asText(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined
-  if (typeof value === 'string') return value
-  if (typeof value === 'boolean') return value ? 'True' : 'False'
-  if (typeof value === 'number') return String(value)
-  if (Array.isArray(value) ? value.length === 0 : Object.keys(value as object).length === 0) return undefined
-  return JSON.stringify(value)
+  if (typeof value === 'object' && (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0)) return undefined
+  return pythonStr(value)
 }
 
 /**

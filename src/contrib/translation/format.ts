@@ -1,4 +1,5 @@
 import { RapidSMSError } from '../../core/errors.js'
+import { pythonRepr } from '../../core/python.js'
 
 /** A template that Python's `%` operator would reject (e.g. a lone `%`). */
 export class FormatError extends RapidSMSError {
@@ -66,27 +67,6 @@ function convert(value: unknown, conversion: string, precision: string | undefin
       // e, E, g, G: numbers only; written as JavaScript writes them.
       return String(numeric())
   }
-}
-
-/**
- * Python's repr() of a string: in single quotes, or double quotes when it holds a single
- * quote and no double quote; backslashes, the quote, and control characters escaped (and,
- * for ascii(), every character beyond ASCII).
- */
-export function pythonRepr(text: string, asciiOnly = false): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'"
-  let out = ''
-  for (const c of text) {
-    const cp = c.codePointAt(0)!
-    if (c === '\\' || c === quote) out += `\\${c}`
-    else if (c === '\n') out += '\\n'
-    else if (c === '\r') out += '\\r'
-    else if (c === '\t') out += '\\t'
-    else if (cp < 0x20 || cp === 0x7f || (asciiOnly && cp > 0x7e) || (cp >= 0x80 && cp < 0xa0)) {
-      out += cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`
-    } else out += c
-  }
-  return `${quote}${out}${quote}`
 }
 
 function pad(text: string, flags: string, width: string | undefined): string {

@@ -69,6 +69,14 @@ describe('Vumi inbound (behaviour 65)', () => {
     expect(parsed.ok && parsed.value.text).toBe('')
   })
 
+  it('values that are not strings become text as Django makes it (Python str())', () => {
+    const parsed = parseVumiInbound(post({ ...message, group: ['a', "b'c"], content: { a: 1, b: [true, null] }, session_event: false, to_addr: 2 }))
+    expect(parsed.ok && parsed.value.fields).toMatchObject({ group: `['a', "b'c"]`, content: "{'a': 1, 'b': [True, None]}", session_event: 'False', to_addr: '2' })
+    expect(parsed.ok && parsed.value.text).toBe("{'a': 1, 'b': [True, None]}")
+    const empty = parseVumiInbound(post({ ...message, group: [], content: {} }))
+    expect(empty.ok && [empty.value.fields?.group, empty.value.text]).toEqual(['', ''])
+  })
+
   it('reads JSON whatever the content type', () => {
     expect(parseVumiInbound(post(message, 'application/x-www-form-urlencoded')).ok).toBe(true)
     expect(parseVumiInbound(post(message, undefined as never)).ok).toBe(true)

@@ -1,0 +1,40 @@
+/** How Python writes values, for replies and fields that must read as RapidSMS's do. */
+
+/**
+ * Python's repr() of a string: in single quotes, or double quotes when it holds a single
+ * quote and no double quote; backslashes, the quote, and control characters escaped (and,
+ * for ascii(), every character beyond ASCII).
+ */
+export function pythonRepr(text: string, asciiOnly = false): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'"
+  let out = ''
+  for (const c of text) {
+    const cp = c.codePointAt(0)!
+    if (c === '\\' || c === quote) out += `\\${c}`
+    else if (c === '\n') out += '\\n'
+    else if (c === '\r') out += '\\r'
+    else if (c === '\t') out += '\\t'
+    else if (cp < 0x20 || cp === 0x7f || (asciiOnly && cp > 0x7e) || (cp >= 0x80 && cp < 0xa0)) {
+      out += cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`
+    } else out += c
+  }
+  return `${quote}${out}${quote}`
+}
+
+/**
+ * Python's str() of a JSON value, as Django's CharField makes text of one: None, True,
+ * False, and lists and dicts written with repr() of their items (`['a', 'b']`,
+ * `{'a': 1}`). A JSON number 2.0 arrives in JavaScript as 2 and is written so.
+ */
+export function pythonStr(value: unknown): string {
+  return typeof value === 'string' ? value : pythonValueRepr(value)
+}
+
+function pythonValueRepr(value: unknown): string {
+  if (value === null || value === undefined) return 'None'
+  if (typeof value === 'boolean') return value ? 'True' : 'False'
+  if (typeof value === 'string') return pythonRepr(value)
+  if (Array.isArray(value)) return `[${value.map(pythonValueRepr).join(', ')}]`
+  if (typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${pythonRepr(k)}: ${pythonValueRepr(v)}`).join(', ')}}`
+  return String(value)
+}
