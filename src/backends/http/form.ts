@@ -110,11 +110,33 @@ export function decodeFormBytes(raw: string): Map<string, Uint8Array> {
   return out
 }
 
-/** Like decodeFormBytes, with every value decoded as UTF-8 (what Django does by default). */
-export function decodeForm(raw: string): Map<string, string> {
+/**
+ * Like decodeFormBytes, with every name and value decoded as UTF-8 (what Django does by
+ * default) or in `charset` (the charset a POST's Content-Type declares, as Django reads it;
+ * an unknown one is read as UTF-8).
+ */
+export function decodeForm(raw: string, charset?: string): Map<string, string> {
   const out = new Map<string, string>()
+  const decoder = charset && !/^utf-?8$/i.test(charset) ? textDecoder(charset) : undefined
+  if (decoder) {
+    for (const [name, value] of formPairs(raw)) out.set(decoder.decode(percentDecode(name)), decoder.decode(percentDecode(value)))
+    return out
+  }
   for (const [name, value] of formPairs(raw)) out.set(decodeComponent(name), decodeComponent(value))
   return out
+}
+
+function textDecoder(charset: string): { decode(bytes: Uint8Array): string } | undefined {
+  try {
+    return new TextDecoder(charset)
+  } catch {
+    return undefined
+  }
+}
+
+/** The `charset` parameter of a Content-Type header, if any. */
+export function contentTypeCharset(contentType: string | undefined): string | undefined {
+  return /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '')?.[1]
 }
 
 /** The still-encoded name and value of each `name=value` pair (a pair without `=` has an empty value). */

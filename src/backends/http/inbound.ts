@@ -1,7 +1,7 @@
 import { ConfigError } from '../../core/errors.js'
 import { IDENTITY_MAX } from '../../core/config.js'
 import type { BackendConfig } from '../base.js'
-import { cleanChar, decodeForm, isUrlencoded, bodyText, type FieldErrors, type InboundMessage, type InboundRequest, type Parsed } from './form.js'
+import { cleanChar, contentTypeCharset, decodeForm, isUrlencoded, bodyText, type FieldErrors, type InboundMessage, type InboundRequest, type Parsed } from './form.js'
 import type { InboundView } from './view.js'
 
 /** The request parameters that carry the sender and the text (RapidSMS's `params`). */
@@ -21,7 +21,12 @@ export const DEFAULT_PARAMS: GenericHttpParams = { identityName: 'identity', tex
  *   POST /backend/http/   identity=1112223333&text=hi+there
  */
 export function parseGenericHttp(request: InboundRequest, params: GenericHttpParams = DEFAULT_PARAMS): Parsed<InboundMessage> {
-  const data = request.method === 'GET' ? decodeForm(request.query) : isUrlencoded(request.contentType) ? decodeForm(bodyText(request)) : new Map<string, string>()
+  const data =
+    request.method === 'GET'
+      ? decodeForm(request.query)
+      : isUrlencoded(request.contentType)
+        ? decodeForm(bodyText(request), contentTypeCharset(request.contentType))
+        : new Map<string, string>()
   const errors: FieldErrors = {}
   const text = cleanChar(errors, params.textName, data.get(params.textName))
   const identity = cleanChar(errors, params.identityName, data.get(params.identityName), { maxLength: IDENTITY_MAX })

@@ -20,6 +20,14 @@ describe('generic HTTP inbound form (section J)', () => {
     expect(parseGenericHttp(post('', undefined, 'identity=1&text=x')).ok).toBe(false)
   })
 
+  it("reads a POST form in the charset its Content-Type declares, as Django does", () => {
+    expect(parseGenericHttp(post('identity=1&text=caf%E9', 'application/x-www-form-urlencoded; charset=iso-8859-1'))).toEqual({ ok: true, value: { identity: '1', text: 'café' } })
+    expect(parseGenericHttp(post('identity=1&text=%93hi%94', 'application/x-www-form-urlencoded;charset="windows-1251"'))).toEqual({ ok: true, value: { identity: '1', text: '“hi”' } })
+    expect(parseGenericHttp(post('identity=1&text=caf%C3%A9', 'application/x-www-form-urlencoded; charset=UTF-8'))).toEqual({ ok: true, value: { identity: '1', text: 'café' } })
+    // An unknown charset is read as UTF-8.
+    expect(parseGenericHttp(post('identity=1&text=caf%C3%A9', 'application/x-www-form-urlencoded; charset=x-unknown'))).toEqual({ ok: true, value: { identity: '1', text: 'café' } })
+  })
+
   it('a POST body that is not a form is no data', () => {
     expect(parseGenericHttp(post('{"identity":"1","text":"x"}', 'application/json'))).toEqual({
       ok: false,
