@@ -7,6 +7,7 @@ import { Backend, Connection, type Database } from '../../models/index.js'
 import { groupTransmissions, type QueuedTransmission } from './batches.js'
 import { DbMessage, Transmission, type Status } from './models.js'
 import { messageStatus } from './status.js'
+import { RouterStatements, type Bound } from './statements.js'
 
 const log = getLogger('rapidsms.router.db')
 
@@ -52,10 +53,14 @@ export class DatabaseRouter {
   /** Row ids of the messages this router stored. */
   readonly #rows = new WeakMap<MessageBase, number>()
 
+  readonly #sql: RouterStatements
+
   constructor(
     private readonly host: DatabaseRouterHost,
     private readonly batchSize: number,
-  ) {}
+  ) {
+    this.#sql = new RouterStatements(host.db)
+  }
 
   #em(): EntityManager {
     return this.host.db.orm.em.fork() as EntityManager
@@ -77,14 +82,12 @@ export class DatabaseRouter {
   /** queueMessage(), also giving each transmission's id, identity and backend. */
   async #queue(direction: 'I' | 'O', connections: readonly ConnectionLike[], text: string, fields: MessageFields, extra: { status?: Status; inResponseTo?: number }): Promise<{ id: number; transmissions: Batchable[] }> {
     const saved = await this.#saved(connections)
-    return this.#em().transactional(async (em) => {
-      const now = new Date()
-      const externalId = externalIdOf({ fields } as MessageBase)
-      const id = (await em.insert(DbMessage, { direction, text, externalId, status: extra.status ?? 'Q', inResponseTo: extra.inResponseTo ?? null, date: now, updated: now })) as number
-      // One insert each: insertMany does not return every id on SQLite.
-      const ids: number[] = []
-      for (const c of saved) ids.push((await em.insert(Transmission, { message: id, connection: c.id!, status: 'Q', date: now, updated: now })) as number)
-      return { id, transmissions: saved.map((c, i) => ({ id: ids[i]!, identity: c.identity, backendId: backendIdOf(c)!, backend: c.backend.name })) }
+    return this.#sql.transaction(async (sql) => {
+      const at = new Date()
+      const id = await sql.insertMessage({ direction, text, externalId: externalIdOf({ fields } as MessageBase), status: extra.status ?? 'Q', inResponseTo: extra.inResponseTo ?? null, at })
+      const transmissions: Batchable[] = []
+      for (const c of saved) transmissions.push({ id: await sql.insertTransmission(id, c.id!, at), identity: c.identity, backendId: backendIdOf(c)!, backend: c.backend.name })
+      return { id, transmissions }
     })
   }
 
@@ -109,11 +112,7 @@ export class DatabaseRouter {
     }
     // Every transmission gets the same status, so the message's is that one too (behaviour 71).
     const status = failed || appRaisedOn(msg) ? 'E' : 'R'
-    await this.#em().transactional(async (em) => {
-      const updated = new Date()
-      await em.nativeUpdate(Transmission, { message: id }, { status, updated })
-      await em.nativeUpdate(DbMessage, { id }, { status, updated })
-    })
+    await this.#sql.transaction((sql) => sql.markMessage(id, status, new Date()))
   }
 
   /** backend_preparation: store an outgoing message and send its transmissions in batches. */
@@ -140,14 +139,14 @@ export class DatabaseRouter {
    * transmissions: all of them, or only those of the identities the backend named.
    */
   async sendTransmissions(backendId: number, messageId: number, transmissionIds: number[]): Promise<void> {
-    const connection = this.host.db.orm.em.getConnection()
-    const [message] = await connection.execute<{ text: string; answered: number | null; external_id: string | null }[]>(
+    const { run } = this.#sql.now
+    const [message] = await run<{ text: string; answered: number | null; external_id: string | null }>(
       'select m.text, m.in_response_to_id as answered, r.external_id from db_message m left join db_message r on r.id = m.in_response_to_id where m.id = ?',
       [messageId],
     )
-    const [backend] = await connection.execute<{ name: string }[]>('select name from rapidsms_backend where id = ?', [backendId])
+    const [backend] = await run<{ name: string }>('select name from rapidsms_backend where id = ?', [backendId])
     if (!message || !backend || !transmissionIds.length) return
-    const rows = await connection.execute<{ id: number; identity: string }[]>(
+    const rows = await run<{ id: number; identity: string }>(
       `select t.id, c.identity from db_transmission t join rapidsms_connection c on c.id = t.connection_id where t.id in (${transmissionIds.map(() => '?').join(', ')}) and t.status <> 'S' order by t.id`,
       transmissionIds,
     )
@@ -157,43 +156,44 @@ export class DatabaseRouter {
 
   async #sendBatch(messageId: number, text: string, context: BackendContext, transmissions: Batchable[]): Promise<void> {
     if (!transmissions.length) return
-    const em = this.#em()
     const ids = transmissions.map((t) => t.id)
-    await em.nativeUpdate(Transmission, { id: { $in: ids } }, { status: 'P' })
+    await this.#sql.now.markTransmissions(ids, 'P')
     const name = transmissions[0]!.backend
     const actor = this.host.backends.get(name)
     let outcome: DeliveryOutcome = { sent: false }
     if (actor) outcome = await actor.deliverReporting(String(messageId), text, transmissions.map((t) => t.identity), context)
     else log.warn({ msgId: messageId, backend: name }, `Router is not configured with the ${name} backend`)
-    const now = new Date()
+    const at = new Date()
     // The statuses of one outcome change together: one transaction (one commit).
-    await em.transactional(async (em) => {
+    await this.#sql.transaction(async (sql) => {
       if (outcome.sent) {
-        await em.nativeUpdate(Transmission, { id: { $in: ids } }, { status: 'S', sent: now })
-        await this.setStatus(messageId, em)
+        await sql.markTransmissions(ids, 'S', { sent: at })
+        await this.#setStatus(sql, messageId)
         return
       }
-      await em.nativeUpdate(DbMessage, { id: messageId }, { status: 'E' })
+      await sql.setMessageStatus(messageId, 'E')
       let failedIds = ids
       if (outcome.failedIdentities?.length) {
         const failed = new Set(outcome.failedIdentities)
         const sentIds = transmissions.filter((t) => !failed.has(t.identity)).map((t) => t.id)
-        if (sentIds.length) await em.nativeUpdate(Transmission, { id: { $in: sentIds } }, { status: 'S', sent: now })
+        await sql.markTransmissions(sentIds, 'S', { sent: at })
         failedIds = ids.filter((id) => !sentIds.includes(id))
       }
-      await em.nativeUpdate(Transmission, { id: { $in: failedIds } }, { status: 'E', updated: now })
+      await sql.markTransmissions(failedIds, 'E', { updated: at })
     })
   }
 
   /** set_status: a message's status from its transmissions' (behaviour 71); returns it. */
-  async setStatus(messageId: number, em = this.#em()): Promise<Status> {
-    const rows = await em
-      .getConnection()
-      .execute<{ direction: 'I' | 'O'; status: string | null }[]>('select m.direction, t.status from db_message m left join db_transmission t on t.message_id = m.id where m.id = ?', [messageId], 'all', em.getTransactionContext())
-    if (!rows.length) throw new Error(`No message ${messageId} in db_message`)
-    const status = messageStatus(rows[0]!.direction, rows.flatMap((r) => (r.status === null ? [] : [r.status])))
+  setStatus(messageId: number): Promise<Status> {
+    return this.#setStatus(this.#sql.now, messageId)
+  }
+
+  async #setStatus(sql: Bound, messageId: number): Promise<Status> {
+    const found = await sql.statusesOf(messageId)
+    if (!found) throw new Error(`No message ${messageId} in db_message`)
+    const status = messageStatus(found.direction, found.statuses)
     const now = new Date()
-    await em.nativeUpdate(DbMessage, { id: messageId }, { status, updated: now, ...(status === 'S' && { sent: now }), ...(status === 'D' && { delivered: now }) })
+    await sql.setMessageStatus(messageId, status, { updated: now, ...(status === 'S' && { sent: now }), ...(status === 'D' && { delivered: now }) })
     return status
   }
 
