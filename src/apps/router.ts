@@ -21,4 +21,10 @@ export interface RouterServices {
   lookupConnections(backend: string | { name: string }, identities: string[]): Promise<Connection[]>
   /** The installed instance of an app class, if installed. */
   getApp<T>(appClass: abstract new (...args: any[]) => T): T | undefined
+  /**
+   * A gateway reported what became of an outgoing message (the id the backend was given) to
+   * one identity: delivered, or failed. With the DatabaseRouter its transmission becomes `D`
+   * (with its delivered time) or `E`, and the message's status follows; otherwise nothing.
+   */
+  reportDelivery?(messageId: string, identity: string, outcome: 'delivered' | 'failed'): Promise<void>
 }

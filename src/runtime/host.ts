@@ -208,6 +208,11 @@ export class Host implements RouterServices {
     return batch
   }
 
+  /** See RouterServices.reportDelivery: with the DatabaseRouter, the transmission's status. */
+  async reportDelivery(messageId: string, identity: string, outcome: 'delivered' | 'failed'): Promise<void> {
+    await this.dbRouter?.reportDelivery(messageId, identity, outcome)
+  }
+
   getApp<T>(appClass: abstract new (...args: any[]) => T): T | undefined {
     return this.apps.find((actor) => actor.app instanceof appClass)?.app as T | undefined
   }

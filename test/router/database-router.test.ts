@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { BackendSendError, DatabaseBackend, EchoHandler, HandlersApp, Host, MockBackend, PingHandler, type IncomingMessage } from '../../src/index.js'
 import { BackendMessage } from '../../src/backends/database/index.js'
+import { deliveryReportEndpoint, KannelBackend } from '../../src/backends/kannel/index.js'
 import { DbMessage, dbRouterEntities, dbRouterMigrations, groupTransmissions, messageStatus, Transmission } from '../../src/runtime/db-router/index.js'
 import { scratchDatabase } from '../../src/testing/index.js'
 import { useRapidTest } from '../../src/testing/vitest.js'
@@ -133,6 +134,43 @@ describe('the DatabaseRouter (behaviours 67-71)', () => {
     await send(ids.slice(2))
     expect(rapid.sentMessages.map((m) => m.identities)).toEqual([['3', '4']])
     expect((await em().findOneOrFail(DbMessage, id)).status).toBe('E')
+  })
+})
+
+describe('delivery reports reach the DatabaseRouter', () => {
+  const rapid = useRapidTest({ router: 'database', backends: { kannel: { engine: KannelBackend } } })
+  const report = (messageId: string, identity: string, status: number) =>
+    deliveryReportEndpoint.handle(
+      { method: 'GET', query: new URLSearchParams({ message_id: messageId, identity, status: String(status), status_text: '', smsc: 'FAKE', sms_id: 'x', date_sent: '2026-11-27 10:59:25' }).toString(), body: new Uint8Array() },
+      rapid.router,
+    )
+  const statuses = async (id: number) =>
+    (await rapid.em().find(Transmission, { message: id }, { populate: ['connection'], orderBy: { id: 'asc' } })).map((t) => [t.connection.identity, t.status, t.delivered instanceof Date])
+
+  it("Kannel's Delivery Success makes the transmission D; all delivered makes the message D with its delivered time", async () => {
+    await rapid.send('news', await rapid.lookupConnections(['1', '2']))
+    const [row] = await rapid.em().find(DbMessage, { direction: 'O' })
+    // The backend was given the row id: Kannel reports it back as message_id.
+    expect(rapid.sentMessages.map((m) => m.id)).toEqual([String(row!.id)])
+    expect(await report(String(row!.id), '1', 8)).toEqual({ status: 200, body: '' })
+    expect(await statuses(row!.id)).toEqual([['1', 'S', false], ['2', 'S', false]])
+    await report(String(row!.id), '1', 1)
+    expect(await statuses(row!.id)).toEqual([['1', 'D', true], ['2', 'S', false]])
+    expect((await rapid.em().findOneOrFail(DbMessage, row!.id)).status).toBe('S')
+    await report(String(row!.id), '2', 1)
+    const delivered = await rapid.em().findOneOrFail(DbMessage, row!.id)
+    expect([delivered.status, delivered.delivered instanceof Date]).toEqual(['D', true])
+  })
+
+  it('Delivery Failure and SMSC Reject make the transmission and the message E; reports for other ids change nothing', async () => {
+    await rapid.send('news', await rapid.lookupConnections(['1', '2']))
+    const [row] = await rapid.em().find(DbMessage, { direction: 'O' })
+    await report(String(row!.id), '2', 16)
+    expect(await statuses(row!.id)).toEqual([['1', 'S', false], ['2', 'E', false]])
+    expect((await rapid.em().findOneOrFail(DbMessage, row!.id)).status).toBe('E')
+    expect(await report('a'.repeat(32), '1', 1)).toEqual({ status: 200, body: '' })
+    expect(await report(String(row!.id + 1000), '1', 2)).toEqual({ status: 200, body: '' })
+    expect(await statuses(row!.id)).toEqual([['1', 'S', false], ['2', 'E', false]])
   })
 })
 

@@ -125,7 +125,9 @@ const log = getLogger('rapidsms.backends.kannel')
 
 /**
  * Kannel's delivery-report view at `/kannel/delivery-report/`: GET only; a valid report is
- * stored (committed before the answer) and answered 200 with an empty body.
+ * stored (committed before the answer) and answered 200 with an empty body. Delivery
+ * Success, Delivery Failure and SMSC Reject are also told to the router (with the
+ * DatabaseRouter, the transmission becomes `D` or `E`).
  */
 export const deliveryReportEndpoint: Endpoint = {
   path: DELIVERY_REPORT_PATH,
@@ -134,6 +136,9 @@ export const deliveryReportEndpoint: Endpoint = {
     const parsed = parseDeliveryReport(request)
     if (!parsed.ok) return { status: 400, errors: parsed.errors }
     await router.db.writer.insert(DeliveryReport, { ...parsed.value, date: new Date() })
+    // Delivered, or finally not (failed, or refused by the SMSC): the router records it.
+    const outcome = parsed.value.status === 1 ? 'delivered' : parsed.value.status === 2 || parsed.value.status === 16 ? 'failed' : undefined
+    if (outcome) await router.reportDelivery?.(parsed.value.messageId, parsed.value.identity, outcome)
     log.info({ msgId: parsed.value.messageId, status: parsed.value.status, identity: parsed.value.identity }, `delivery report: ${DLR_STATUSES[parsed.value.status as DlrStatus]}`)
     return { status: 200, body: '' }
   },

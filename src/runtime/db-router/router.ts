@@ -183,6 +183,19 @@ export class DatabaseRouter {
     })
   }
 
+  /**
+   * A delivery report for an outgoing message (the row id the backend was given) to one
+   * identity: its transmission becomes `D` with its delivered time, or `E`, and the
+   * message's status is recomputed (all delivered: `D`). Reports for other ids are ignored.
+   */
+  async reportDelivery(messageId: string, identity: string, outcome: 'delivered' | 'failed'): Promise<void> {
+    const id = Number(messageId)
+    if (!/^\d+$/.test(messageId) || !Number.isSafeInteger(id)) return
+    await this.#sql.transaction(async (sql) => {
+      if (await sql.markDelivery(id, identity, outcome === 'delivered' ? 'D' : 'E', new Date())) await this.#setStatus(sql, id)
+    })
+  }
+
   /** set_status: a message's status from its transmissions' (behaviour 71); returns it. */
   setStatus(messageId: number): Promise<Status> {
     return this.#setStatus(this.#sql.now, messageId)

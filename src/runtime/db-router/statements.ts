@@ -82,6 +82,16 @@ export class Bound {
     await this.run(`update db_message set ${set.join(', ')} where id = ?`, [...params, messageId])
   }
 
+  /** The transmissions of an outgoing message to an identity; returns how many. */
+  async markDelivery(messageId: number, identity: string, status: Status, at: Date): Promise<number> {
+    const date = this.date(at)
+    const rows = await this.run<{ id: number }>(
+      `update db_transmission set status = ?, updated = ?${status === 'D' ? ', delivered = ?' : ''} where message_id = ? and connection_id in (select id from rapidsms_connection where identity = ?) returning id`,
+      [status, date, ...(status === 'D' ? [date] : []), messageId, identity],
+    )
+    return rows.length
+  }
+
   /** A message's direction and its transmissions' statuses (none: no such message). */
   async statusesOf(messageId: number): Promise<{ direction: 'I' | 'O'; statuses: string[] } | undefined> {
     const rows = await this.run<{ direction: 'I' | 'O'; status: string | null }>('select m.direction, t.status from db_message m left join db_transmission t on t.message_id = m.id where m.id = ?', [messageId])
