@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppBase, DeliveryReport, KannelBackend, type IncomingMessage } from '../../../src/index.js'
 import { useRapidTest } from '../../../src/testing/index.js'
 import { startEdge, type EdgeServer } from '../../../src/web/index.js'
+import { DbMessage, Transmission } from '../../../src/runtime/db-router/index.js'
 import { freePort, Kannel, kannelAvailable, SENDSMS_USER } from '../../support/kannel.js'
 
 /** ping -> pong; anything else is sent back as it came. */
@@ -83,5 +84,47 @@ describe.skipIf(!kannelAvailable())('against a real Kannel with its fake SMSC', 
     const [from, to, type, ...data] = lines[before]!.split(' ')
     expect([from, to, type]).toEqual(['789', '123', 'ucs-2'])
     expect(fromUcs2(data.join(' '))).toBe('مرحبا كيف')
+  })
+})
+
+describe.skipIf(!kannelAvailable())('against a real Kannel, with the DatabaseRouter', () => {
+  const kannel = new Kannel()
+  const backend: Record<string, unknown> = { engine: KannelBackend }
+  let port: number
+
+  beforeAll(async () => {
+    port = await freePort()
+    await kannel.start({ getUrl: `http://127.0.0.1:${port}/backend/${NAME}/?id=%p&text=%a&charset=%C&coding=%c` })
+    Object.assign(backend, {
+      sendsms_url: kannel.sendsmsUrl,
+      sendsms_params: { smsc: 'FAKE', from: '789', ...SENDSMS_USER },
+      delivery_report_url: `http://127.0.0.1:${port}`,
+    })
+  }, 30_000)
+  afterAll(() => kannel.stop(), 30_000)
+
+  const rapid = useRapidTest({ router: 'database', apps: [PingEcho], backends: { [NAME]: backend as { engine: unknown } } })
+  let edge: EdgeServer
+  beforeAll(async () => {
+    edge = await startEdge(rapid.router, { port })
+  })
+  afterAll(() => edge.close())
+
+  it("ping is stored and received (R), pong is stored, sent and, once Kannel's delivery report comes, delivered (D)", async () => {
+    kannel.mo('123 789 text ping')
+    expect(await kannel.mtLines((l) => l.includes('789 123 text pong'))).toContain('789 123 text pong')
+    const deadline = Date.now() + 10_000
+    const reply = () => rapid.em().findOne(DbMessage, { direction: 'O', text: 'pong' })
+    while ((await reply())?.status !== 'D' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    const rows = await rapid.em().find(DbMessage, {}, { orderBy: { id: 'asc' } })
+    expect(rows.map((r) => [r.direction, r.text, r.status])).toEqual([
+      ['I', 'ping', 'R'],
+      ['O', 'pong', 'D'],
+    ])
+    expect(rows[1]!.delivered).toBeInstanceOf(Date)
+    const transmissions = await rapid.em().find(Transmission, { message: rows[1]!.id }, { populate: ['connection'] })
+    expect(transmissions.map((t) => [t.connection.identity, t.status])).toEqual([['123', 'D']])
+    // Kannel reported on the row id the backend was given.
+    expect((await rapid.em().find(DeliveryReport, {})).map((r) => r.messageId)).toEqual([String(rows[1]!.id), String(rows[1]!.id)])
   })
 })
