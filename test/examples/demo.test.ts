@@ -22,7 +22,7 @@ describe('the demo project (npm start)', () => {
       1112223333 < I will speak to you in French.
       1112223333 > what?
       1112223333 < Désolé, votre message pour RapidSMS demo n'a pas été reconnu.
-    `)
+    `, { strict: true })
   })
 })
 

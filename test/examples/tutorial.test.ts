@@ -55,7 +55,7 @@ describe('the tutorial project', () => {
     await rapid.runScript(`
       349911 > RESULTS
       349911 < Moe: 0; Larry: 0; Curly: 0
-    `)
+    `, { strict: true })
     // Ordered by direction: concurrent group commits may give the O row the lower id.
     const rows = await rapid.em().find(Message, {}, { orderBy: { direction: 'asc' } })
     expect(rows.map((r) => `${r.direction} ${r.text}`)).toEqual(['I RESULTS', 'O Moe: 0; Larry: 0; Curly: 0'])

@@ -18,7 +18,7 @@ describe("a conversation's connection changed elsewhere", () => {
     await rapid.runScript(`
       8005551212 > lang fr
       8005551212 < You must JOIN or REGISTER yourself before you can set your language preference.
-    `)
+    `, { strict: true })
     const em = rapid.em()
     const connection = await em.findOneOrFail(Connection, { identity: '8005551212' })
     connection.contact = em.create(Contact, { name: 'Ann' })
@@ -26,7 +26,7 @@ describe("a conversation's connection changed elsewhere", () => {
     await rapid.runScript(`
       8005551212 > lang fr
       8005551212 < I will speak to you in French.
-    `)
+    `, { strict: true })
     expect((await row('8005551212')).contact).toMatchObject({ name: 'Ann', language: 'fr' })
   })
 
@@ -34,14 +34,14 @@ describe("a conversation's connection changed elsewhere", () => {
     await rapid.runScript(`
       8005551212 > join Ann
       8005551212 < Thank you for registering, Ann!
-    `)
+    `, { strict: true })
     const em = rapid.em()
     em.remove(await em.findOneOrFail(Contact, { name: 'Ann' }))
     await em.flush()
     await rapid.runScript(`
       8005551212 > lang fr
       8005551212 < You must JOIN or REGISTER yourself before you can set your language preference.
-    `)
+    `, { strict: true })
     const last = await rapid.em().find(Message, { text: 'lang fr' })
     expect(last.map((m) => m.contact)).toEqual([null])
   })
@@ -50,7 +50,7 @@ describe("a conversation's connection changed elsewhere", () => {
     await rapid.runScript(`
       8005551212 > join Ann
       8005551212 < Thank you for registering, Ann!
-    `)
+    `, { strict: true })
     const em = rapid.em()
     const ann = await em.findOneOrFail(Contact, { name: 'Ann' })
     ann.language = 'de'

@@ -21,7 +21,7 @@ describe('REGISTER (behaviours 44-45)', () => {
     await rapid.runScript(`
       8005551212 > ${JSON.stringify(text)}
       8005551212 < ${JSON.stringify(`Thank you for registering, ${name}!`)}
-    `)
+    `, { strict: true })
     expect((await contactOf('8005551212'))?.name).toBe(name)
     expect(await rapid.em().count(Contact, { name })).toBe(1)
   })
@@ -36,7 +36,7 @@ describe('REGISTER (behaviours 44-45)', () => {
       8005551212 < Thank you for registering, Ann!
       8005551212 > join Ann
       8005551212 < Thank you for registering, Ann!
-    `)
+    `, { strict: true })
     const contacts = await rapid.em().find(Contact, { name: 'Ann' }, { orderBy: { id: 'asc' } })
     expect(contacts).toHaveLength(2)
     expect((await contactOf('8005551212'))?.id).toBe(contacts[1]!.id)
@@ -52,7 +52,7 @@ describe('LANGUAGE (behaviours 46-48)', () => {
     await rapid.runScript(`
       8005551212 > lang english
       8005551212 < You must JOIN or REGISTER yourself before you can set your language preference.
-    `)
+    `, { strict: true })
     expect(rapid.outbound[0]).toBeInstanceOf(ErrorMessage)
   })
 
@@ -71,7 +71,7 @@ describe('LANGUAGE (behaviours 46-48)', () => {
       8005551212 < Thank you for registering, as someuser!
       8005551212 > ${text}
       8005551212 < ${name ? `I will speak to you in ${name}.` : 'Sorry, I don\'t speak "s".'}
-    `)
+    `, { strict: true })
     expect((await contactOf('8005551212'))?.language).toBe(code ?? '')
   })
 
@@ -83,7 +83,7 @@ describe('LANGUAGE (behaviours 46-48)', () => {
       8005551212 < Sorry, I don't speak "klingon".
       8005551212 > "lang english "
       8005551212 < Sorry, I don't speak "english ".
-    `)
+    `, { strict: true })
     expect(rapid.outbound.slice(1).every((m) => m instanceof ErrorMessage)).toBe(true)
     expect((await contactOf('8005551212'))?.language).toBe('')
   })
@@ -98,7 +98,7 @@ describe('registration belongs to the connection (behaviour 49)', () => {
       8005551213 < You must JOIN or REGISTER yourself before you can set your language preference.
       8005551212 > lang fr
       8005551212 < I will speak to you in French.
-    `)
+    `, { strict: true })
     expect(await contactOf('8005551213')).toBeNull()
   })
 })
@@ -136,6 +136,6 @@ describe('a project that narrows the languages', () => {
       1 < Sorry, I don't speak "fr".
       1 > lang PT-BR
       1 < I will speak to you in Brazilian Portuguese.
-    `)
+    `, { strict: true })
   })
 })

@@ -36,7 +36,7 @@ describe('by default replies are in the project language, as in RapidSMS', () =>
       5551234 < Sorry, I don't speak "klingon".
       5551234 > greet
       5551234 < bonjour
-    `)
+    `, { strict: true })
   })
 })
 
@@ -49,6 +49,6 @@ describe('languageCode sets the language of the project', () => {
       1 < Désolé, votre message pour RapidSMS n'a pas été reconnu.
       1 > echo
       1 < Pour faire répéter un texte, envoyez : ECHO <TEXTE>
-    `)
+    `, { strict: true })
   })
 })

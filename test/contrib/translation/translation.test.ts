@@ -105,7 +105,7 @@ describe('responses follow each contact (RapidSMS translation tests)', () => {
       5551234 < Merci de votre inscription, Amélie Poulain !
       5551234 > echo
       5551234 < To echo some text, send: ECHO <ANYTHING>
-    `)
+    `, { strict: true })
   })
 })
 
