@@ -27,29 +27,36 @@ function fromUcs2(data: string): string {
   return Buffer.from(bytes).swap16().toString('utf16le')
 }
 
-describe.skipIf(!kannelAvailable())('against a real Kannel with its fake SMSC', () => {
+/**
+ * A real Kannel (bearerbox, smsbox, fakesmsc) whose get-url and delivery reports reach a
+ * RapidTest's edge, for the tests of one describe block.
+ */
+function kannelProject(options: { router?: 'database'; backend?: Record<string, unknown> } = {}) {
   const kannel = new Kannel()
   const backend: Record<string, unknown> = { engine: KannelBackend }
   let port: number
-
   beforeAll(async () => {
     port = await freePort()
     await kannel.start({ getUrl: `http://127.0.0.1:${port}/backend/${NAME}/?id=%p&text=%a&charset=%C&coding=%c` })
     Object.assign(backend, {
       sendsms_url: kannel.sendsmsUrl,
       sendsms_params: { smsc: 'FAKE', from: '789', ...SENDSMS_USER },
-      coding: 'auto',
       delivery_report_url: `http://127.0.0.1:${port}`,
+      ...options.backend,
     })
   }, 30_000)
   afterAll(() => kannel.stop(), 30_000)
-
-  const rapid = useRapidTest({ apps: [PingEcho], backends: { [NAME]: backend as { engine: unknown } } })
+  const rapid = useRapidTest({ router: options.router, apps: [PingEcho], backends: { [NAME]: backend as { engine: unknown } } })
   let edge: EdgeServer
   beforeAll(async () => {
     edge = await startEdge(rapid.router, { port })
   })
   afterAll(() => edge.close())
+  return { kannel, rapid }
+}
+
+describe.skipIf(!kannelAvailable())('against a real Kannel with its fake SMSC', () => {
+  const { kannel, rapid } = kannelProject({ backend: { coding: 'auto' } })
 
   it('ping typed into fakesmsc reaches us and pong comes back out of it; both delivery reports are stored', async () => {
     kannel.mo('123 789 text ping')
@@ -88,27 +95,7 @@ describe.skipIf(!kannelAvailable())('against a real Kannel with its fake SMSC', 
 })
 
 describe.skipIf(!kannelAvailable())('against a real Kannel, with the DatabaseRouter', () => {
-  const kannel = new Kannel()
-  const backend: Record<string, unknown> = { engine: KannelBackend }
-  let port: number
-
-  beforeAll(async () => {
-    port = await freePort()
-    await kannel.start({ getUrl: `http://127.0.0.1:${port}/backend/${NAME}/?id=%p&text=%a&charset=%C&coding=%c` })
-    Object.assign(backend, {
-      sendsms_url: kannel.sendsmsUrl,
-      sendsms_params: { smsc: 'FAKE', from: '789', ...SENDSMS_USER },
-      delivery_report_url: `http://127.0.0.1:${port}`,
-    })
-  }, 30_000)
-  afterAll(() => kannel.stop(), 30_000)
-
-  const rapid = useRapidTest({ router: 'database', apps: [PingEcho], backends: { [NAME]: backend as { engine: unknown } } })
-  let edge: EdgeServer
-  beforeAll(async () => {
-    edge = await startEdge(rapid.router, { port })
-  })
-  afterAll(() => edge.close())
+  const { kannel, rapid } = kannelProject({ router: 'database' })
 
   it("ping is stored and received (R), pong is stored, sent and, once Kannel's delivery report comes, delivered (D)", async () => {
     kannel.mo('123 789 text ping')
