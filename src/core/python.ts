@@ -1,4 +1,24 @@
-/** How Python writes values, for replies and fields that must read as RapidSMS's do. */
+/** How Python reads and writes text, for replies and fields that must read as RapidSMS's do. */
+
+/**
+ * Python's whitespace (str.isspace: what `\s` matches on text and str.strip() removes), as
+ * the inside of a regular expression character class. Unlike JavaScript's, it has
+ * U+001C-U+001F and U+0085, and not U+FEFF.
+ */
+export const PYTHON_WHITESPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
+
+const EDGE_SPACE = new RegExp(`^[${PYTHON_WHITESPACE}]+|[${PYTHON_WHITESPACE}]+$`, 'g')
+
+/** Could this UTF-16 unit be Python whitespace? (Every one is <= U+0020 or >= U+0085.) */
+function mayBeSpace(code: number): boolean {
+  return code <= 0x20 || code >= 0x85
+}
+
+/** `value.strip()` as Python (and so Django's CharField) does it. */
+export function pythonStrip(value: string): string {
+  if (!value || (!mayBeSpace(value.charCodeAt(0)) && !mayBeSpace(value.charCodeAt(value.length - 1)))) return value
+  return value.replace(EDGE_SPACE, '')
+}
 
 /**
  * Python's repr() of a string: in single quotes, or double quotes when it holds a single

@@ -1,3 +1,4 @@
+import { pythonStrip } from '../../core/python.js'
 import type { MessageFields } from '../../core/messages/index.js'
 
 /**
@@ -76,20 +77,6 @@ export function cleanChar(
     }
   }
   return value
-}
-
-/** Python's whitespace (str.isspace), which str.strip() removes: unlike JavaScript's trim(), not U+FEFF, but U+001C-U+001F and U+0085. */
-const PYTHON_SPACE = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g
-
-/** Could this UTF-16 unit be Python whitespace? (Every one is <= U+0020 or >= U+0085.) */
-function mayBeSpace(code: number): boolean {
-  return code <= 0x20 || code >= 0x85
-}
-
-/** `value.strip()` as Python (and so Django's CharField) does it. */
-export function pythonStrip(value: string): string {
-  if (!value || (!mayBeSpace(value.charCodeAt(0)) && !mayBeSpace(value.charCodeAt(value.length - 1)))) return value
-  return value.replace(PYTHON_SPACE, '')
 }
 
 /** Length in characters (code points), not UTF-16 units. */

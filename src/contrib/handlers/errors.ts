@@ -1,4 +1,5 @@
 import { RapidSMSError } from '../../core/errors.js'
+import { pythonRepr, pythonStrip } from '../../core/python.js'
 
 /**
  * Text that should have been a whole number was not. Thrown by `BaseHandler.int()`; a
@@ -7,22 +8,24 @@ import { RapidSMSError } from '../../core/errors.js'
 export class NotANumber extends RapidSMSError {
   override name = 'NotANumber'
   constructor(readonly text: string) {
-    super(`invalid literal for int() with base 10: '${text}'`)
+    // Python's message shows the text as repr() writes it.
+    super(`invalid literal for int() with base 10: ${pythonRepr(text)}`)
   }
 
   /**
-   * Does Python's message quote the text as sent, in single quotes? RapidSMS answers "Not a
-   * valid number" only then: not for an empty text, nor for one Python quotes with double
-   * quotes (it has a ' and no "), whose error propagates instead.
+   * What RapidSMS answers "Not a valid number: %s" with: the text inside the single quotes of
+   * Python's message (its pattern is `'(.+?)'$`). A text repr() writes in double quotes (a '
+   * and no ") or an empty one has none, and its error propagates instead.
    */
-  get quotedAsSent(): boolean {
-    return this.text !== '' && !(this.text.includes("'") && !this.text.includes('"'))
+  get answerable(): string | undefined {
+    const quoted = pythonRepr(this.text)
+    return quoted.startsWith("'") && quoted.length > 2 ? quoted.slice(1, -1) : undefined
   }
 }
 
-// Python's int(): surrounding whitespace, an optional sign, decimal digits of any script
-// (Arabic-Indic ٤٢ is 42) with single underscores between them.
-const INTEGER = /^\s*[+-]?\p{Nd}+(?:_\p{Nd}+)*\s*$/u
+// Python's int(): an optional sign, decimal digits of any script (Arabic-Indic ٤٢ is 42) with
+// single underscores between them, once Python's whitespace is stripped.
+const INTEGER = /^[+-]?\p{Nd}+(?:_\p{Nd}+)*$/u
 const DIGIT = /\p{Nd}/u
 
 /** The value of a decimal digit of any script: its distance from the 0 that starts its run of ten code points. */
@@ -38,11 +41,11 @@ function digitValue(codePoint: number): number {
  * @example parseInteger('٤٢') // 42
  */
 export function parseInteger(text: string): number {
-  if (!INTEGER.test(text)) throw new NotANumber(text)
+  const stripped = pythonStrip(text)
+  if (!INTEGER.test(stripped)) throw new NotANumber(text)
   // Compatibility forms (full-width ４２, mathematical digits) become ASCII; other scripts' digits
   // come in runs of ten code points from 0 to 9.
-  const plain = text.normalize('NFKC').replaceAll('_', '').trim()
   let ascii = ''
-  for (const c of plain) ascii += c >= '0' && c <= '9' ? c : DIGIT.test(c) ? String(digitValue(c.codePointAt(0)!)) : c
+  for (const c of stripped.normalize('NFKC').replaceAll('_', '')) ascii += c >= '0' && c <= '9' ? c : DIGIT.test(c) ? String(digitValue(c.codePointAt(0)!)) : c
   return Number(ascii)
 }

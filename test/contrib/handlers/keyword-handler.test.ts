@@ -150,8 +150,11 @@ describe('errors raised by handle (behaviour 34)', () => {
   })
 
   it('a number Python would quote with double quotes is not answered: its error propagates, as in RapidSMS', async () => {
-    await expect(LookupHandler.test("number it's")).rejects.toThrow("invalid literal for int() with base 10: 'it's'")
-    expect(await LookupHandler.test('number "it\'s"')).toEqual(['Not a valid number: "it\'s"'])
+    // Python's own message: the text as repr() writes it.
+    await expect(LookupHandler.test("number it's")).rejects.toThrow(`invalid literal for int() with base 10: "it's"`)
+    // A text with both quotes is written in single quotes, its own escaped, and answered so.
+    expect(await LookupHandler.test(`number "it's"`)).toEqual([`Not a valid number: "it\\'s"`])
+    expect(await LookupHandler.test('number a\nb')).toEqual(['Not a valid number: a\\nb'])
   })
 
   it('other errors propagate', async () => {

@@ -1,6 +1,7 @@
 import { NotFoundError } from '@mikro-orm/core'
 import type { RouterServices } from '../../../apps/router.js'
 import { HandlerError, ObjectDoesNotExist } from '../../../core/errors.js'
+import { PYTHON_WHITESPACE, pythonStrip } from '../../../core/python.js'
 import type { IncomingMessage } from '../../../core/messages/index.js'
 import { addCatalogs } from '../../translation/index.js'
 import { NotANumber } from '../errors.js'
@@ -11,10 +12,6 @@ addCatalogs(catalogs)
 
 const compiled = new WeakMap<Function, RegExp>()
 
-/** Python's `\s` on text (str.isspace): JavaScript's lacks U+001C-U+001F and U+0085 and adds U+FEFF. */
-const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
-/** Text Python's str.strip() leaves empty. */
-const PY_BLANK = new RegExp(`^[${PY_SPACE}]*$`)
 
 /**
  * A handler for messages that start with a keyword (docs 21.3.2): `handle(rest)` gets the
@@ -47,7 +44,7 @@ export abstract class KeywordHandler extends BaseHandler {
       // boundary: "echohello" is ECHO + "hello" (behaviours 30-32). Whitespace is Python's,
       // and case is folded as Python folds it (ſ is s) unless the keyword is not valid in
       // JavaScript's Unicode mode.
-      const source = `^[${PY_SPACE}]*(?:${this.keyword})[${PY_SPACE},;:]*([^${PY_SPACE},;:].*)?$`
+      const source = `^[${PYTHON_WHITESPACE}]*(?:${this.keyword})[${PYTHON_WHITESPACE},;:]*([^${PYTHON_WHITESPACE},;:].*)?$`
       try {
         regex = new RegExp(source, 'isu')
       } catch {
@@ -64,14 +61,14 @@ export abstract class KeywordHandler extends BaseHandler {
     const Handler = this as unknown as new (router: RouterServices, msg: IncomingMessage) => KeywordHandler
     const handler = new Handler(router, msg)
     const text = match[1]
-    if (text === undefined || PY_BLANK.test(text)) return acceptedAfter(() => handler.help())
+    if (text === undefined || !pythonStrip(text)) return acceptedAfter(() => handler.help())
     return acceptedAfter(
       () => handler.handle(text),
       (error) => {
         // RapidSMS: a lookup that found nothing answers with its message ("Contact matching
         // query does not exist."); a bad int() answers "Not a valid number: abc" (behaviour 34).
         if (error instanceof ObjectDoesNotExist || error instanceof NotFoundError) handler.respondError(error.message)
-        else if (error instanceof NotANumber && error.quotedAsSent) handler.respondError(handler.t('Not a valid number: %(string)s', { string: error.text }))
+        else if (error instanceof NotANumber && error.answerable !== undefined) handler.respondError(handler.t('Not a valid number: %(string)s', { string: error.answerable }))
         else throw error
       },
     )
