@@ -1,5 +1,6 @@
-import { pythonStrip } from '../../core/python.js'
 import type { MessageFields } from '../../core/messages/index.js'
+import { pythonStrip } from '../../core/python.js'
+import { decodeText } from './charset.js'
 
 /**
  * What a backend's inbound view gets from the web edge: the request reduced to what the
@@ -100,25 +101,16 @@ export function decodeFormBytes(raw: string): Map<string, Uint8Array> {
 /**
  * Like decodeFormBytes, with every name and value decoded as UTF-8 (what Django does by
  * default) or in `charset` (the charset a POST's Content-Type declares, as Django reads it;
- * an unknown one is read as UTF-8).
+ * see decodeText).
  */
 export function decodeForm(raw: string, charset?: string): Map<string, string> {
   const out = new Map<string, string>()
-  const decoder = charset && !/^utf-?8$/i.test(charset) ? textDecoder(charset) : undefined
-  if (decoder) {
-    for (const [name, value] of formPairs(raw)) out.set(decoder.decode(percentDecode(name)), decoder.decode(percentDecode(value)))
+  if (charset && !/^utf-?8$/i.test(charset.trim())) {
+    for (const [name, value] of formPairs(raw)) out.set(decodeText(percentDecode(name), charset), decodeText(percentDecode(value), charset))
     return out
   }
   for (const [name, value] of formPairs(raw)) out.set(decodeComponent(name), decodeComponent(value))
   return out
-}
-
-function textDecoder(charset: string): { decode(bytes: Uint8Array): string } | undefined {
-  try {
-    return new TextDecoder(charset)
-  } catch {
-    return undefined
-  }
 }
 
 /** The `charset` parameter of a Content-Type header, if any. */

@@ -1,4 +1,5 @@
 import { BackendSendError, ConfigError } from '../../core/errors.js'
+import { CP1252_HIGH } from '../http/charset.js'
 
 /**
  * Text encoding as Python's `str.encode(charset, errors)` does it, which is what RapidSMS's
@@ -37,19 +38,7 @@ export function codecOf(charset: string, key = 'charset'): Charset {
   return codec
 }
 
-// Characters of cp1252 in 0x80-0x9f (the rest of 0x00-0xff is latin-1).
-const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ'
 const CP1252_UNDEFINED = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d])
-
-/**
- * Bytes as Windows-1252 text, explicitly: Node 20's TextDecoder('windows-1252') decodes
- * 0x80-0x9f as Latin-1 control characters. The five bytes cp1252 leaves undefined become the
- * control character of the same value, as the WHATWG decoder makes them.
- */
-export function decodeCp1252(bytes: Uint8Array): string {
-  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
-  return latin1.replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!)
-}
 
 /** The single byte of a character in an 8-bit codec, or undefined if it has none. */
 function singleByte(codec: 'ascii' | 'latin-1' | 'cp1252', cp: number): number | undefined {

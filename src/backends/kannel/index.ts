@@ -43,6 +43,6 @@ export class KannelBackend extends GatewayBackend<KannelOptions> {
 KannelBackend satisfies HttpReceiving
 
 export { DeliveryReport, DLR_STATUSES, parseDeliveryReport, deliveryReportEndpoint, type DeliveryReportData } from './delivery-report.js'
-export { kannelInbound, parseKannelInbound, decodeKannelText } from './inbound.js'
+export { kannelInbound, parseKannelInbound } from './inbound.js'
 export { buildSendsmsRequest, kannelOptions, deliveryReportUrl, DELIVERY_REPORT_PATH, DEFAULT_SENDSMS_URL, type KannelOptions } from './outbound.js'
 export { encodeText, fitsGsm7 } from './encoding.js'

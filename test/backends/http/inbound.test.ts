@@ -23,6 +23,9 @@ describe('generic HTTP inbound form (section J)', () => {
   it("reads a POST form in the charset its Content-Type declares, as Django does", () => {
     expect(parseGenericHttp(post('identity=1&text=caf%E9', 'application/x-www-form-urlencoded; charset=iso-8859-1'))).toEqual({ ok: true, value: { identity: '1', text: 'café' } })
     expect(parseGenericHttp(post('identity=1&text=%93hi%94', 'application/x-www-form-urlencoded;charset="windows-1251"'))).toEqual({ ok: true, value: { identity: '1', text: '“hi”' } })
+    // The same decoder as Kannel's texts: Windows-1252 by its table, Latin-1 as Python's latin-1.
+    expect(parseGenericHttp(post('identity=1&text=%93hi%94+%80', 'application/x-www-form-urlencoded; charset=windows-1252'))).toEqual({ ok: true, value: { identity: '1', text: '“hi” €' } })
+    expect(parseGenericHttp(post('identity=1&text=%93hi', 'application/x-www-form-urlencoded; charset=iso-8859-1'))).toEqual({ ok: true, value: { identity: '1', text: '\u0093hi' } })
     expect(parseGenericHttp(post('identity=1&text=caf%C3%A9', 'application/x-www-form-urlencoded; charset=UTF-8'))).toEqual({ ok: true, value: { identity: '1', text: 'café' } })
     // An unknown charset is read as UTF-8.
     expect(parseGenericHttp(post('identity=1&text=caf%C3%A9', 'application/x-www-form-urlencoded; charset=x-unknown'))).toEqual({ ok: true, value: { identity: '1', text: 'café' } })

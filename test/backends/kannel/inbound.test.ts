@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { decodeKannelText, kannelInbound, parseKannelInbound } from '../../../src/backends/kannel/index.js'
+import { decodeText } from '../../../src/backends/http/charset.js'
+import { kannelInbound, parseKannelInbound } from '../../../src/backends/kannel/index.js'
 import { captured, fromRequestLine } from './fixtures.js'
 
 const get = (query: string) => ({ method: 'GET', query, body: new Uint8Array() })
@@ -29,16 +30,16 @@ describe('Kannel inbound (behaviour 61), replaying requests captured from Kannel
   })
 
   it('decodes UCS-2 whatever the spelling of the charset', () => {
-    for (const charset of ['UTF-16BE', 'utf-16be', 'UCS-2']) expect(decodeKannelText(Buffer.from([0x06, 0x45, 0x06, 0x31]), charset)).toBe('مر')
-    expect(decodeKannelText(Buffer.from('hé'), 'no-such-charset')).toBe('hé')
+    for (const charset of ['UTF-16BE', 'utf-16be', 'UCS-2']) expect(decodeText(Buffer.from([0x06, 0x45, 0x06, 0x31]), charset)).toBe('مر')
+    expect(decodeText(Buffer.from('hé'), 'no-such-charset')).toBe('hé')
   })
 
   it.each(['WINDOWS-1252', 'windows-1252', 'CP1252', 'cp1252'])('charset %s reads 0x80-0x9f as Windows-1252, not Latin-1', (charset) => {
-    expect(decodeKannelText(Buffer.from([0x93, 0x68, 0x69, 0x94, 0x20, 0x35, 0x80, 0x85]), charset)).toBe('\u201chi\u201d 5\u20ac\u2026')
-    expect(decodeKannelText(Buffer.from([0x8a, 0x9c, 0x9f]), charset)).toBe('Šœ\u0178')
+    expect(decodeText(Buffer.from([0x93, 0x68, 0x69, 0x94, 0x20, 0x35, 0x80, 0x85]), charset)).toBe('\u201chi\u201d 5\u20ac\u2026')
+    expect(decodeText(Buffer.from([0x8a, 0x9c, 0x9f]), charset)).toBe('Šœ\u0178')
     // The rest is Latin-1; the five bytes cp1252 leaves undefined stay control characters (as WHATWG decodes them).
-    expect(decodeKannelText(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0xa0, 0xff]), charset)).toBe('café\u00a0ÿ')
-    expect(decodeKannelText(Buffer.from([0x81, 0x8d, 0x8f, 0x90, 0x9d]), charset)).toBe('\u0081\u008d\u008f\u0090\u009d')
+    expect(decodeText(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0xa0, 0xff]), charset)).toBe('café\u00a0ÿ')
+    expect(decodeText(Buffer.from([0x81, 0x8d, 0x8f, 0x90, 0x9d]), charset)).toBe('\u0081\u008d\u008f\u0090\u009d')
   })
 
   it('a Windows-1252 text from Kannel arrives with its curly quotes and euro sign', () => {
