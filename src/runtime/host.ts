@@ -1,4 +1,4 @@
-import type { EventSubscriber, FlushEventArgs } from '@mikro-orm/core'
+import { ChangeSetType, type EventSubscriber, type FlushEventArgs } from '@mikro-orm/core'
 import { AppActor } from '../../actors/app.actor.js'
 import { BackendActor } from '../../actors/backend.actor.js'
 import { ConnectionActor, connectionKey } from '../../actors/connection.actor.js'
@@ -309,15 +309,17 @@ export class Host implements RouterServices {
 
   /**
    * Connection actors keep their row, contact included, between messages. A flush that
-   * created, changed or deleted a Connection or a Contact (an app, an admin page, a fixture:
-   * any EntityManager of this database) marks the conversations it touches, which reload
-   * their row before their next message. Changes made with raw SQL are not seen until the
-   * conversation has been idle for `connectionIdleMs`.
+   * changed or deleted a Connection or a Contact (an app, an admin page, a fixture: any
+   * EntityManager of this database) marks the conversations it touches, which reload their
+   * row before their next message. A created row is no conversation's yet (linking it
+   * changes the connection), so creations cost no look at the conversations. Changes made
+   * with raw SQL are not seen until the conversation has been idle for `connectionIdleMs`.
    */
   #changed({ uow }: FlushEventArgs): void {
     const connections = new Set<unknown>()
     const contacts = new Set<unknown>()
     for (const change of uow.getChangeSets()) {
+      if (change.type === ChangeSetType.CREATE) continue
       if (change.name === Connection.meta.className) connections.add(change.getPrimaryKey())
       else if (change.name === Contact.meta.className) contacts.add(change.getPrimaryKey())
     }

@@ -37,6 +37,9 @@ export interface Script {
   steps: ScriptLine[]
 }
 
+/** Process a message to completion; the replies it produced, in order. */
+type Send = (identity: string, text: string) => Promise<Reply[]>
+
 /** One reply as the backend got it. */
 export interface Reply {
   identity: string
@@ -70,6 +73,7 @@ export class ScriptSyntaxError extends Error {
 export function parseScript(source: string, title = 'script'): Script {
   const steps: ScriptLine[] = []
   let section: string | undefined
+  let sent = false
   source.split(/\r?\n/).forEach((raw, index) => {
     const line = index + 1
     const trimmed = raw.trim()
@@ -82,9 +86,8 @@ export function parseScript(source: string, title = 'script'): Script {
     const identity = at < 0 ? '' : trimmed.slice(0, at).trim().split('@')[0]!.trim()
     if (!identity) throw new ScriptSyntaxError(line, `expected "IDENTITY > text" or "IDENTITY < text", got: ${trimmed}`)
     const direction = trimmed[at] as '>' | '<'
-    if (direction === '<' && !steps.some((s) => s.direction === '>')) {
-      throw new ScriptSyntaxError(line, 'a reply (<) must follow a message sent with >')
-    }
+    if (direction === '<' && !sent) throw new ScriptSyntaxError(line, 'a reply (<) must follow a message sent with >')
+    sent ||= direction === '>'
     const literal = trimmed.slice(at + 1).trim()
     const text = fromJson(literal)
     steps.push({ line, identity, direction, text, ...(text !== literal && { literal }), ...(section !== undefined && { section }) })
@@ -107,14 +110,14 @@ function fromJson(text: string): string {
  * Run a script: `send(identity, text)` must process the message to completion and return
  * the replies it produced, in order. Returns every mismatch (none = passed).
  */
-export async function runSteps(script: Script, send: (identity: string, text: string) => Promise<Reply[]>, options: ScriptOptions = {}): Promise<ScriptFailure[]> {
+export async function runSteps(script: Script, send: Send, options: ScriptOptions = {}): Promise<ScriptFailure[]> {
   return options.strict ? runStrict(script.steps, send) : runLoose(script.steps, send)
 }
 
 const matches = (want: ScriptLine, got: Reply) => want.identity === got.identity && (want.text === got.text || want.literal === got.text)
 
 /** RapidSMS's checking: each `<` takes the first unchecked reply that matches it. */
-async function runLoose(steps: ScriptLine[], send: (identity: string, text: string) => Promise<Reply[]>): Promise<ScriptFailure[]> {
+async function runLoose(steps: ScriptLine[], send: Send): Promise<ScriptFailure[]> {
   const failures: ScriptFailure[] = []
   const unchecked: Reply[] = []
   let last: ScriptLine | undefined
@@ -141,7 +144,7 @@ async function runLoose(steps: ScriptLine[], send: (identity: string, text: stri
 }
 
 /** Every reply checked, in order, right after the message it answers. */
-async function runStrict(steps: ScriptLine[], send: (identity: string, text: string) => Promise<Reply[]>): Promise<ScriptFailure[]> {
+async function runStrict(steps: ScriptLine[], send: Send): Promise<ScriptFailure[]> {
   const failures: ScriptFailure[] = []
   for (let i = 0; i < steps.length; ) {
     const sent = steps[i]!

@@ -13,6 +13,16 @@ const rapid = useRapidTest({ apps: [MessageLogApp, HandlersApp, RegistrationApp]
 
 const row = (identity: string) => rapid.em().findOneOrFail(Connection, { identity, backend: { name: 'mockbackend' } }, { populate: ['contact'] })
 
+/** 8005551212 registers as Ann; her contact, loaded in a session of its own. */
+async function registerAnn() {
+  await rapid.runScript(`
+    8005551212 > join Ann
+    8005551212 < Thank you for registering, Ann!
+  `, { strict: true })
+  const em = rapid.em()
+  return { em, ann: await em.findOneOrFail(Contact, { name: 'Ann' }) }
+}
+
 describe("a conversation's connection changed elsewhere", () => {
   it('a contact linked in another session is the sender on the next message', async () => {
     await rapid.runScript(`
@@ -31,12 +41,8 @@ describe("a conversation's connection changed elsewhere", () => {
   })
 
   it('a contact deleted in another session is gone from the next message, and its log rows have no contact', async () => {
-    await rapid.runScript(`
-      8005551212 > join Ann
-      8005551212 < Thank you for registering, Ann!
-    `, { strict: true })
-    const em = rapid.em()
-    em.remove(await em.findOneOrFail(Contact, { name: 'Ann' }))
+    const { em, ann } = await registerAnn()
+    em.remove(ann)
     await em.flush()
     await rapid.runScript(`
       8005551212 > lang fr
@@ -47,12 +53,7 @@ describe("a conversation's connection changed elsewhere", () => {
   })
 
   it("a contact's language changed in another session is what the next message sees", async () => {
-    await rapid.runScript(`
-      8005551212 > join Ann
-      8005551212 < Thank you for registering, Ann!
-    `, { strict: true })
-    const em = rapid.em()
-    const ann = await em.findOneOrFail(Contact, { name: 'Ann' })
+    const { em, ann } = await registerAnn()
     ann.language = 'de'
     await em.flush()
     const [connection] = await rapid.lookupConnections(['8005551212'])

@@ -66,11 +66,6 @@ export class DatabaseRouter {
     return this.host.db.orm.em.fork() as EntityManager
   }
 
-  /** The row id of a message this router stored. */
-  rowOf(msg: MessageBase): number | undefined {
-    return this.#rows.get(msg)
-  }
-
   /**
    * queue_message: one message row (status `Q`, `external_id` from the fields when they have
    * one) and a `Q` transmission per connection, in one transaction; returns the row id.
