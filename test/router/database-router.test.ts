@@ -222,17 +222,20 @@ describe('a host with the DatabaseRouter resumes what a stopped one left', () =>
       const [phone] = await first.lookupConnections('mockbackend', ['5551212'])
       const [other] = await first.lookupConnections('mockbackend', ['5552323'])
       // As if the host had stopped after storing these and before processing or sending them.
-      const incomingId = await first.dbRouter!.queueMessage('I', [phone!], 'ping')
-      const outgoingId = await first.dbRouter!.queueMessage('O', [other!], 'left over', {}, { status: 'P' })
+      const incomingId = await first.dbRouter!.queueMessage('I', [phone!], 'ping', { external_id: 'EXT-1' })
+      // A reply to a message received earlier: it is sent with that message's external_id.
+      const answered = await first.dbRouter!.queueMessage('I', [other!], 'hi', { external_id: 'EXT-2' }, { status: 'R' })
+      const outgoingId = await first.dbRouter!.queueMessage('O', [other!], 'left over', {}, { status: 'P', inResponseTo: answered })
       await first.stop()
 
       const second = await Host.start(settings, { databaseUrl: scratch.url })
       await second.resumed
       const outbox = (second.backends.get('mockbackend')!.backend as MockBackend).outbox
-      expect(outbox.map((m) => [m.text, m.identities]).sort()).toEqual([
-        ['left over', ['5552323']],
-        ['pong', ['5551212']],
+      expect(outbox.map((m) => [m.text, m.identities, m.context]).sort()).toEqual([
+        ['left over', ['5552323'], { external_id: 'EXT-2' }],
+        ['pong', ['5551212'], { external_id: 'EXT-1' }],
       ])
+      expect(outbox.find((m) => m.text === 'left over')!.id).toBe(String(outgoingId))
       const em = second.db.orm.em.fork()
       expect((await em.findOneOrFail(DbMessage, incomingId)).status).toBe('R')
       expect((await em.findOneOrFail(DbMessage, outgoingId)).status).toBe('S')

@@ -23,9 +23,9 @@ function backendIdOf(connection: ConnectionLike): number | undefined {
   return (connection.backend as { id?: number }).id
 }
 
-/** The external_id an incoming message was stored with (queue_message). */
-function externalIdOf(msg: MessageBase): string {
-  return Object.hasOwn(msg.fields, 'external_id') ? String(msg.fields.external_id ?? '') : ''
+/** The external_id an incoming message is stored with (queue_message): from its fields, if they have one. */
+function externalIdOf(fields: MessageFields): string {
+  return Object.hasOwn(fields, 'external_id') ? String(fields.external_id ?? '') : ''
 }
 
 /** What the DatabaseRouter needs of its host. */
@@ -79,7 +79,7 @@ export class DatabaseRouter {
     const saved = await this.#saved(connections)
     return this.#sql.transaction(async (sql) => {
       const at = new Date()
-      const id = await sql.insertMessage({ direction, text, externalId: externalIdOf({ fields } as MessageBase), status: extra.status ?? 'Q', inResponseTo: extra.inResponseTo ?? null, at })
+      const id = await sql.insertMessage({ direction, text, externalId: externalIdOf(fields), status: extra.status ?? 'Q', inResponseTo: extra.inResponseTo ?? null, at })
       const transmissions: Batchable[] = []
       for (const c of saved) transmissions.push({ id: await sql.insertTransmission(id, c.id!, at), identity: c.identity, backendId: backendIdOf(c)!, backend: c.backend.name })
       return { id, transmissions }
@@ -116,7 +116,7 @@ export class DatabaseRouter {
     const { id, transmissions } = await this.#queue('O', msg.connections, msg.text, {}, { status: 'P', inResponseTo })
     this.#rows.set(msg, id)
     // send_transmissions' context: the answered message's external_id, for replies.
-    const context: BackendContext = inResponseTo === undefined ? {} : { external_id: externalIdOf(msg.inResponseTo!) }
+    const context: BackendContext = inResponseTo === undefined ? {} : { external_id: externalIdOf(msg.inResponseTo!.fields) }
     await this.#sendInBatches(id, msg.text, context, transmissions)
   }
 
@@ -208,22 +208,17 @@ export class DatabaseRouter {
   /**
    * What a stopped host left undone: incoming messages still `Q` (in id order, handed to
    * `receive`, which processes them in their conversation's order), and outgoing
-   * transmissions still `Q` or `P`, sent again.
+   * transmissions still `Q` or `P`, sent again as send_transmissions would. Only rows older
+   * than this start: what a running host makes meanwhile is its own.
    */
   async resume(receive: (msg: IncomingMessage) => Promise<unknown>): Promise<{ incoming: number; outgoing: number }> {
     const em = this.#em()
-    // Only rows older than this start: what a running host makes meanwhile is its own.
     const before = new Date()
-    const incoming = await em.find(DbMessage, { direction: 'I', status: 'Q', date: { $lt: before } }, { orderBy: { id: 'asc' } })
-    const unsent = await em.find(
-      Transmission,
-      { status: { $in: ['Q', 'P'] }, date: { $lt: before }, message: { direction: 'O' } },
-      { populate: ['connection', 'connection.backend', 'message', 'message.inResponseTo'], orderBy: { id: 'asc' } },
-    )
+    const options = { populate: ['message', 'connection', 'connection.backend', 'connection.contact'], orderBy: { id: 'asc' } } as const
+    const queued = await em.find(Transmission, { date: { $lt: before }, message: { direction: 'I', status: 'Q' } }, options)
+    const unsent = await em.find(Transmission, { date: { $lt: before }, status: { $in: ['Q', 'P'] }, message: { direction: 'O' } }, options)
     const waiting: Promise<unknown>[] = []
-    for (const row of incoming) {
-      const transmissions = await em.find(Transmission, { message: row.id }, { populate: ['connection', 'connection.backend', 'connection.contact'], orderBy: { id: 'asc' } })
-      if (!transmissions.length) continue
+    for (const [row, transmissions] of byMessage(queued)) {
       const msg = new IncomingMessage({
         id: String(row.id),
         text: row.text,
@@ -233,12 +228,9 @@ export class DatabaseRouter {
       this.#rows.set(msg, row.id)
       waiting.push(receive(msg))
     }
-    const byMessage = new Map<DbMessage, Transmission[]>()
-    for (const t of unsent) byMessage.set(t.message, [...(byMessage.get(t.message) ?? []), t])
-    for (const [message, transmissions] of byMessage) {
-      const context: BackendContext = message.inResponseTo ? { external_id: message.inResponseTo.externalId } : {}
-      const batchable = transmissions.map((t) => ({ id: t.id, identity: t.connection.identity, backendId: t.connection.backend.id, backend: t.connection.backend.name }))
-      await this.#sendInBatches(message.id, message.text, context, batchable)
+    for (const [row, transmissions] of byMessage(unsent)) {
+      const batches = groupTransmissions(transmissions.map((t) => ({ id: t.id, backendId: t.connection.backend.id })), this.batchSize)
+      for (const [backendId, ids] of batches) await this.sendTransmissions(backendId, row.id, ids)
     }
     await Promise.all(waiting)
     return { incoming: waiting.length, outgoing: unsent.length }
@@ -250,4 +242,15 @@ export class DatabaseRouter {
     if (connections.every(saved)) return connections
     return Promise.all(connections.map(async (c) => (saved(c) ? c : (await this.host.lookupConnections(c.backend.name, [c.identity]))[0]!)))
   }
+}
+
+/** Transmissions by their message, messages in the order their first transmission comes. */
+function byMessage(transmissions: Transmission[]): Map<DbMessage, Transmission[]> {
+  const groups = new Map<DbMessage, Transmission[]>()
+  for (const t of transmissions) {
+    const group = groups.get(t.message)
+    if (group) group.push(t)
+    else groups.set(t.message, [t])
+  }
+  return groups
 }
