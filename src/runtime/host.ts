@@ -335,9 +335,8 @@ export class Host implements RouterServices {
     actor.stale = false
     const fresh = await this.db.orm.em.fork().findOne(Connection, actor.connection.id, { populate: ['backend', 'contact'] })
     if (!fresh) return
-    const old = actor.connection
     actor.connection = fresh
-    msg.connections = msg.connections.map((c) => (c === old || c.id === fresh.id ? fresh : c))
+    msg.connections = msg.connections.map((c) => (c.id === fresh.id ? fresh : c))
   }
 
   async #process(msg: IncomingMessage, actor: ConnectionActor): Promise<void> {

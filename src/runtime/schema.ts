@@ -10,7 +10,8 @@ interface SchemaOwner {
 
 /**
  * Every table a project needs and the migrations that create them: core first, the
- * DatabaseRouter's when it is the router, then each configured backend's, each installed app's, and the project's own (duplicates once).
+ * DatabaseRouter's when it is the router, then each configured backend's, each installed
+ * app's, and the project's own (duplicates once).
  */
 export function schemaOf(settings: Settings): { entities: EntitySchema<any, any>[]; migrations: MigrationEntry[] } {
   const owners: SchemaOwner[] = [
