@@ -3,6 +3,9 @@ export { defineConfig, DEFAULT_RESPONSE, PROJECT_NAME, type Settings, type UserS
 export { ConfigError, ValidationError, BackendSendError, HandlerError, ObjectDoesNotExist, RapidSMSError } from './core/errors.js'
 export { getLogger, configureLogging, type Logger } from './core/logger.js'
 export { generateId } from './core/ids.js'
+export { systemClock, type Clock, type Timer } from './core/clock.js'
+export { parseDuration } from './core/duration.js'
+export { Inspector, portableEvent, type InspectionEvents, type InspectionEvent, type InspectionType, type InspectionListener } from './core/inspection.js'
 export {
   MessageBase,
   IncomingMessage,
@@ -17,6 +20,7 @@ export {
 export { MessageScope } from './core/scope.js'
 export { AppBase, type AppClass, type Phase, type RouterServices, type SendOptions } from './apps/index.js'
 export { BackendBase, type BackendClass, type BackendConfig } from './backends/base.js'
+export { inboundPort, type InboundPort, type OutboundPort, type StatusUpdate } from './backends/ports.js'
 export { DatabaseBackend, BackendMessage } from './backends/database/index.js'
 export { MockBackend, type SentMessage } from './backends/mock/index.js'
 export { HttpBackend, genericHttpInbound } from './backends/http/index.js'

@@ -1,6 +1,8 @@
+import type { StatusUpdate } from '../backends/ports.js'
+import type { Clock } from '../core/clock.js'
 import type { Settings } from '../core/config.js'
-import type { ConnectionLike } from '../core/messages/index.js'
-import type { OutgoingMessage } from '../core/messages/index.js'
+import type { Inspector } from '../core/inspection.js'
+import type { ConnectionLike, IncomingMessage, MessageFields, OutgoingMessage } from '../core/messages/index.js'
 import type { Connection, Database } from '../models/index.js'
 
 /** Options of `send()` besides text and connections. */
@@ -17,6 +19,12 @@ export interface SendOptions {
 export interface RouterServices {
   readonly settings: Settings
   readonly db: Database
+  /** Where time comes from: read it here, never from Date.now() (tests move it by hand). */
+  readonly clock: Clock
+  /** The stream of what happens in the host (see Inspector). */
+  readonly inspector: Inspector
+  /** Hand in an incoming message (docs 8.1.1); resolves once the router accepted it. */
+  receive(text: string, connection: ConnectionLike, fields?: MessageFields): Promise<IncomingMessage>
   send(text: string, connections: ConnectionLike | ConnectionLike[], options?: SendOptions): Promise<OutgoingMessage>
   lookupConnections(backend: string | { name: string }, identities: string[]): Promise<Connection[]>
   /** The installed instance of an app class, if installed. */
@@ -26,5 +34,5 @@ export interface RouterServices {
    * one identity: delivered, or failed. With the DatabaseRouter its transmission becomes `D`
    * (with its delivered time) or `E`, and the message's status follows; otherwise nothing.
    */
-  reportDelivery?(messageId: string, identity: string, outcome: 'delivered' | 'failed'): Promise<void>
+  reportStatus(update: StatusUpdate): Promise<void>
 }

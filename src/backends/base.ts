@@ -5,6 +5,7 @@ import { normalizeBackendConfig } from '../core/config.js'
 import { getLogger, type Logger } from '../core/logger.js'
 import type { BackendContext } from '../core/messages/index.js'
 import { backendRow, type Backend, type MigrationEntry } from '../models/index.js'
+import { inboundPort, type InboundPort, type OutboundPort } from './ports.js'
 
 export type BackendConfig = Record<string, unknown>
 
@@ -17,7 +18,7 @@ export type BackendConfig = Record<string, unknown>
  *   async send(id, text, identities, context) { await fetch(this.config.url as string, ...) }
  * }
  */
-export abstract class BackendBase {
+export abstract class BackendBase implements OutboundPort {
   static readonly rapidsmsKind = 'backend'
   /** Entities (tables) this backend keeps, e.g. delivery reports. */
   static entities?: EntitySchema<any, any>[]
@@ -27,6 +28,8 @@ export abstract class BackendBase {
   /** The configuration from `backends`, keys lower-cased. */
   readonly config: BackendConfig
   protected readonly logger: Logger
+  /** Where this backend hands in the messages it receives and the delivery reports it gets. */
+  readonly inbound: InboundPort
 
   constructor(
     readonly router: RouterServices,
@@ -35,6 +38,7 @@ export abstract class BackendBase {
   ) {
     this.config = normalizeBackendConfig(config)
     this.logger = getLogger(`rapidsms.backends.${this.name}`)
+    this.inbound = inboundPort(router, name)
     this.configure(this.config)
   }
 

@@ -6,7 +6,10 @@ import { MessagePipeline, type PipelineObserver } from '../../actors/message-pip
 import type { AppClass, RouterServices, SendOptions } from '../apps/index.js'
 import type { BackendClass } from '../backends/base.js'
 import { defineConfig, type Settings, type UserSettings } from '../core/config.js'
+import type { StatusUpdate } from '../backends/ports.js'
+import { systemClock, type Clock } from '../core/clock.js'
 import { ConfigError } from '../core/errors.js'
+import { Inspector } from '../core/inspection.js'
 import { configureLogging, getLogger } from '../core/logger.js'
 import {
   IncomingMessage,
@@ -36,6 +39,8 @@ export interface HostOptions {
   /** Record messages but run no phases (the test harness's `disablePhases`). */
   disablePhases?: boolean
   observer?: PipelineObserver
+  /** Where time comes from (default: the machine's clock); tests pass a FakeClock. */
+  clock?: Clock
 }
 
 /**
@@ -47,6 +52,8 @@ export class Host implements RouterServices {
   readonly apps: readonly AppActor[]
   readonly backends: ReadonlyMap<string, BackendActor>
   readonly pipeline: MessagePipeline
+  readonly clock: Clock
+  readonly inspector: Inspector
   /** With `router: 'database'`: the rows and statuses of every message. */
   readonly dbRouter: DatabaseRouter | undefined
   /** With the DatabaseRouter: what the last host left undone, resumed at start. */
@@ -67,6 +74,8 @@ export class Host implements RouterServices {
     private readonly owns: { db: boolean; bus: boolean },
     options: HostOptions,
   ) {
+    this.clock = options.clock ?? systemClock
+    this.inspector = new Inspector(this.clock)
     this.backends = new Map(Object.entries(settings.backends).map(([name, entry]) => [name, new BackendActor(buildBackend(this, name, entry))]))
     this.apps = (settings.apps as AppClass[]).map((App) => new AppActor(new App(this)))
     this.dbRouter = settings.router === 'database' ? new DatabaseRouter(this, settings.dbRouterBatchSize) : undefined
@@ -208,9 +217,9 @@ export class Host implements RouterServices {
     return batch
   }
 
-  /** See RouterServices.reportDelivery: with the DatabaseRouter, the transmission's status. */
-  async reportDelivery(messageId: string, identity: string, outcome: 'delivered' | 'failed'): Promise<void> {
-    await this.dbRouter?.reportDelivery(messageId, identity, outcome)
+  /** See RouterServices.reportStatus: with the DatabaseRouter, the transmission's status. */
+  async reportStatus(update: StatusUpdate): Promise<void> {
+    await this.dbRouter?.reportDelivery(update.messageId, update.identity, update.outcome)
   }
 
   getApp<T>(appClass: abstract new (...args: any[]) => T): T | undefined {

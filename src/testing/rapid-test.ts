@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/knex'
 import type { AppClass } from '../apps/index.js'
 import type { BackendClass } from '../backends/base.js'
 import { MockBackend, type SentMessage } from '../backends/mock/index.js'
+import type { Clock } from '../core/clock.js'
 import type { UserSettings } from '../core/config.js'
 import { IncomingMessage, OutgoingMessage, type ConnectionLike, type MessageFields } from '../core/messages/index.js'
 import { Backend, Connection, Contact, type Database } from '../models/index.js'
@@ -41,6 +42,8 @@ export interface RapidTestOptions {
   fixtures?: boolean
   /** The router to test with (RapidSMS's `router_class`): `blocking` unless asked. */
   router?: 'blocking' | 'database'
+  /** The host's clock: a FakeClock lets the test move time on by hand. */
+  clock?: Clock
 }
 
 /**
@@ -75,6 +78,7 @@ export class RapidTest {
     this.#host = await Host.start(settings, {
       databaseUrl: this.#scratch.url,
       disablePhases: this.options.disablePhases,
+      clock: this.options.clock,
       observer: {
         incoming: (msg) => this.inbound.push(msg),
         outgoing: (msg) => this.outbound.push(msg),

@@ -13,7 +13,7 @@ export class DatabaseBackend extends BackendBase {
   static override migrations = migrations
 
   override async send(id: string, text: string, identities: string[], context: BackendContext): Promise<void> {
-    const date = new Date()
+    const date = this.router.clock.date()
     const externalId = context.external_id == null ? '' : String(context.external_id)
     await this.router.db.writer.insert(
       BackendMessage,

@@ -135,10 +135,10 @@ export const deliveryReportEndpoint: Endpoint = {
   async handle(request, router) {
     const parsed = parseDeliveryReport(request)
     if (!parsed.ok) return { status: 400, errors: parsed.errors }
-    await router.db.writer.insert(DeliveryReport, { ...parsed.value, date: new Date() })
+    await router.db.writer.insert(DeliveryReport, { ...parsed.value, date: router.clock.date() })
     // Delivered, or finally not (failed, or refused by the SMSC): the router records it.
     const outcome = parsed.value.status === 1 ? 'delivered' : parsed.value.status === 2 || parsed.value.status === 16 ? 'failed' : undefined
-    if (outcome) await router.reportDelivery?.(parsed.value.messageId, parsed.value.identity, outcome)
+    if (outcome) await router.reportStatus({ messageId: parsed.value.messageId, identity: parsed.value.identity, outcome })
     log.info({ msgId: parsed.value.messageId, status: parsed.value.status, identity: parsed.value.identity }, `delivery report: ${DLR_STATUSES[parsed.value.status as DlrStatus]}`)
     return { status: 200, body: '' }
   },
