@@ -1,11 +1,10 @@
 import type { IncomingMessage } from '../src/core/messages/index.js'
 import type { Connection } from '../src/models/index.js'
 
-interface Job {
-  msg: IncomingMessage
-  resolve: (msg: IncomingMessage) => void
-  reject: (error: unknown) => void
-}
+/** A message to process, or other work of this conversation (a dialogue's timer firing). */
+type Job =
+  | { msg: IncomingMessage; work?: undefined; resolve: (value: any) => void; reject: (error: unknown) => void }
+  | { msg?: undefined; work: () => Promise<unknown>; resolve: (value: any) => void; reject: (error: unknown) => void }
 
 /** What a connection actor asks of its host to process one message. */
 export type ProcessMessage = (msg: IncomingMessage) => Promise<void>
@@ -40,6 +39,17 @@ export class ConnectionActor {
     })
   }
 
+  /**
+   * Queue other work of this conversation behind its messages (a dialogue's timer firing),
+   * so it never races a message of the same conversation; resolves with what `work` returns.
+   */
+  run<T>(work: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#mailbox.push({ work, resolve, reject })
+      if (!this.#busy) void this.#drain()
+    })
+  }
+
   /** Messages waiting or in progress. */
   get pending(): number {
     return this.#mailbox.length + (this.#busy ? 1 : 0)
@@ -60,6 +70,10 @@ export class ConnectionActor {
     let job: Job | undefined
     while ((job = this.#mailbox.shift())) {
       try {
+        if (job.work) {
+          job.resolve(await job.work())
+          continue
+        }
         await this.process(job.msg)
         this.processed++
         job.resolve(job.msg)

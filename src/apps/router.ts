@@ -27,6 +27,11 @@ export interface RouterServices {
   receive(text: string, connection: ConnectionLike, fields?: MessageFields): Promise<IncomingMessage>
   send(text: string, connections: ConnectionLike | ConnectionLike[], options?: SendOptions): Promise<OutgoingMessage>
   lookupConnections(backend: string | { name: string }, identities: string[]): Promise<Connection[]>
+  /**
+   * Run `work` in the conversation of `connection`, queued behind its messages (and before
+   * the next), so it never races them: a dialogue's timer firing steps its session this way.
+   */
+  inConversation<T>(connection: ConnectionLike, work: () => Promise<T>): Promise<T>
   /** The installed instance of an app class, if installed. */
   getApp<T>(appClass: abstract new (...args: any[]) => T): T | undefined
   /**

@@ -149,6 +149,13 @@ export class Host implements RouterServices {
     return actor.receive(msg)
   }
 
+  /** See RouterServices.inConversation. */
+  async inConversation<T>(connection: ConnectionLike, work: () => Promise<T>): Promise<T> {
+    if (this.#stopping) throw new Error('The router is shutting down')
+    const row = connection.id !== undefined ? (connection as Connection) : (await this.lookupConnections(connection.backend.name, [connection.identity]))[0]!
+    return this.#actorFor(row).run(work)
+  }
+
   /** Create one outgoing message to every connection and send it (docs 8.1.2). */
   async send(text: string, connections: ConnectionLike | ConnectionLike[], options: SendOptions = {}): Promise<OutgoingMessage> {
     const MessageClass = options.messageClass ?? OutgoingMessage

@@ -54,4 +54,27 @@ describe('connection actors', () => {
     expect(again).not.toBe(connection)
     expect(rapid.router.liveConnections).toBe(1)
   })
+
+  it('inConversation() work waits behind the messages queued before it and before those queued after', async () => {
+    SlowCounter.seen.clear()
+    const [connection] = await rapid.lookupConnections(['+254711000001'])
+    let sawWhenRun: number[] | undefined
+    const first = rapid.receive('1', connection!)
+    const work = rapid.router.inConversation(connection!, async () => {
+      sawWhenRun = [...(SlowCounter.seen.get('+254711000001') ?? [])]
+      return 42
+    })
+    const second = rapid.receive('2', { backend: { name: 'mockbackend' }, identity: '+254711000001' })
+    expect(await work).toBe(42)
+    await Promise.all([first, second])
+    expect(sawWhenRun).toEqual([1])
+    expect(SlowCounter.seen.get('+254711000001')).toEqual([1, 2])
+  })
+
+  it('inConversation() rejects with the error its work threw and the conversation goes on', async () => {
+    const [connection] = await rapid.lookupConnections(['+254711000002'])
+    await expect(rapid.router.inConversation(connection!, async () => Promise.reject(new Error('timer failed')))).rejects.toThrow('timer failed')
+    await rapid.receive('7', connection!)
+    expect(rapid.sentMessages.at(-1)?.text).toBe('ack 7')
+  })
 })
