@@ -1,4 +1,4 @@
-import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject, type StateValue } from 'xstate'
+import { initialTransition, transition, type AnyEventObject, type AnyMachineSnapshot, type AnyStateMachine, type EventObject, type StateValue } from 'xstate'
 import type { Dialogue } from './define.js'
 import { EXPIRED, REPLY, SAY, STOPPED } from './helpers.js'
 import { afterQuietHours, type QuietHours } from './quiet-hours.js'
@@ -149,7 +149,7 @@ export function restore(machine: AnyStateMachine, state: SessionState): AnyMachi
  * A reply refreshes the expiry; the session fails on an event beyond `maxSteps` and when its
  * state no longer exists in the chart.
  */
-export function stepSession(dialogue: Dialogue, state: SessionState, event: EventObject, now: number, limits: SessionLimits): StepOutcome {
+export function stepSession(dialogue: Dialogue, state: SessionState, event: AnyEventObject, now: number, limits: SessionLimits): StepOutcome {
   const before = stateKey(state.snapshot.value)
   if (state.steps >= limits.maxSteps) return failed(state, event, `it took more than ${limits.maxSteps} events (maxSteps)`)
   const snapshot = restore(dialogue.machine, state)
