@@ -44,6 +44,18 @@ const modules: Record<string, Module> = {
     own: async () => (await import('../src/runtime/db-router/migrations/index.js')).migrations,
     folder: 'src/runtime/db-router/migrations',
   },
+  scheduler: {
+    entities: async () => (await import('../src/runtime/scheduler/models.js')).schedulerEntities,
+    before: async () => coreMigrations,
+    own: async () => (await import('../src/runtime/scheduler/migrations/index.js')).migrations,
+    folder: 'src/runtime/scheduler/migrations',
+  },
+  dialogues: {
+    entities: async () => (await import('../src/contrib/dialogues/models.js')).dialogueEntities,
+    before: async () => coreMigrations,
+    own: async () => (await import('../src/contrib/dialogues/migrations/index.js')).migrations,
+    folder: 'src/contrib/dialogues/migrations',
+  },
   messagelog: {
     entities: async () => (await import('../src/contrib/messagelog/index.js')).MessageLogApp.entities!,
     before: async () => coreMigrations,

@@ -21,6 +21,7 @@ import { MessageScope } from '../core/scope.js'
 import { backendRow, Connection, Contact, lookupConnectionRows, type Database } from '../models/index.js'
 import { MemoryBus, NatsBus, type Bus } from './bus/index.js'
 import { DatabaseRouter } from './db-router/index.js'
+import { HostScheduler } from './scheduler/index.js'
 import { openProjectDatabase } from './schema.js'
 
 const log = getLogger('rapidsms.router')
@@ -54,6 +55,8 @@ export class Host implements RouterServices {
   readonly pipeline: MessagePipeline
   readonly clock: Clock
   readonly inspector: Inspector
+  /** Durable wake times and tasks: started after the actors, stopped before them. */
+  readonly scheduler: HostScheduler
   /** With `router: 'database'`: the rows and statuses of every message. */
   readonly dbRouter: DatabaseRouter | undefined
   /** With the DatabaseRouter: what the last host left undone, resumed at start. */
@@ -76,6 +79,7 @@ export class Host implements RouterServices {
   ) {
     this.clock = options.clock ?? systemClock
     this.inspector = new Inspector(this.clock)
+    this.scheduler = new HostScheduler(this.clock, db, this.inspector)
     this.backends = new Map(Object.entries(settings.backends).map(([name, entry]) => [name, new BackendActor(buildBackend(this, name, entry))]))
     this.apps = (settings.apps as AppClass[]).map((App) => new AppActor(new App(this)))
     this.dbRouter = settings.router === 'database' ? new DatabaseRouter(this, settings.dbRouterBatchSize) : undefined
@@ -273,6 +277,7 @@ export class Host implements RouterServices {
     // Messages a stopped host left are finished first, as any in flight.
     await this.resumed
     if (this.#stopping) return
+    await this.scheduler.stop()
     this.#stopping = true
     clearInterval(this.#sweeper)
     for (let busy = this.#busyConnections(); busy.length; busy = this.#busyConnections()) await Promise.all(busy.map((actor) => actor.whenIdle()))
@@ -294,6 +299,7 @@ export class Host implements RouterServices {
     this.db.orm.em.getEventManager().registerSubscriber(this.#changes)
     for (const actor of this.backends.values()) await actor.start()
     for (const actor of this.apps) await actor.start()
+    await this.scheduler.start()
     const every = Math.max(1000, Math.floor(this.settings.connectionIdleMs / 2))
     this.#sweeper = setInterval(() => this.releaseIdleConnections(), every).unref()
     if (this.dbRouter) {

@@ -2,6 +2,7 @@ import type { EntitySchema } from '@mikro-orm/core'
 import type { Settings } from '../core/config.js'
 import { coreEntities, coreMigrations, Database, DEFAULT_DATABASE_URL, type MigrationEntry } from '../models/index.js'
 import { dbRouterEntities, dbRouterMigrations } from './db-router/index.js'
+import { schedulerEntities, schedulerMigrations } from './scheduler/index.js'
 
 interface SchemaOwner {
   entities?: EntitySchema<any, any>[]
@@ -9,13 +10,14 @@ interface SchemaOwner {
 }
 
 /**
- * Every table a project needs and the migrations that create them: core first, the
- * DatabaseRouter's when it is the router, then each configured backend's, each installed
- * app's, and the project's own (duplicates once).
+ * Every table a project needs and the migrations that create them: core first (with the
+ * scheduler's stored tasks), the DatabaseRouter's when it is the router, then each
+ * configured backend's, each installed app's, and the project's own (duplicates once).
  */
 export function schemaOf(settings: Settings): { entities: EntitySchema<any, any>[]; migrations: MigrationEntry[] } {
   const owners: SchemaOwner[] = [
     { entities: coreEntities, migrations: coreMigrations },
+    { entities: schedulerEntities, migrations: schedulerMigrations },
     ...(settings.router === 'database' ? [{ entities: dbRouterEntities, migrations: dbRouterMigrations }] : []),
     ...Object.values(settings.backends).map((b) => b.engine as SchemaOwner),
     ...(settings.apps as SchemaOwner[]),

@@ -87,7 +87,7 @@ describe('the group-commit writer: units held together and versioned updates', (
     const unit = {}
     writer().hold(unit)
     const inserted = writer().insert(Connection, { backend: backend.id, identity: '100', contact: null, createdOn: now, modifiedOn: now }, unit)
-    const moved = writer().update(Connection, { where: { backend: backend.id, identity: '100' }, set: { identity: '101' } }, unit)
+    const moved = writer().update(Connection, { where: { backend: backend.id as never, identity: '100' }, set: { identity: '101' } }, unit)
     writer().release(unit)
     await Promise.all([inserted, moved])
     const rows = await scratch.db.orm.em.fork().find(Connection, {}, { orderBy: { id: 'asc' } })
