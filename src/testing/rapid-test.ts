@@ -79,11 +79,9 @@ export class RapidTest {
       databaseUrl: this.#scratch.url,
       disablePhases: this.options.disablePhases,
       clock: this.options.clock,
-      observer: {
-        incoming: (msg) => this.inbound.push(msg),
-        outgoing: (msg) => this.outbound.push(msg),
-      },
     })
+    this.#host.inspector.on('message.received', (event) => this.inbound.push(event.message))
+    this.#host.inspector.on('message.sending', (event) => this.outbound.push(event.message))
     setRouter(this.#host)
     if (this.options.fixtures) await this.loadFixtures()
     return this

@@ -41,9 +41,9 @@ export function formInvalidBody(errors: FieldErrors): string {
 /**
  * The web edge as a Hono app: each configured backend with an inbound view at
  * `/backend/<name>/`, the shared endpoints of backend classes (Kannel's delivery reports at
- * `/kannel/delivery-report/`), and `/health`. The router runs inside the request (the
- * blocking router): a gateway gets its answer once the message was processed and its
- * replies sent. `startEdge` serves it; tests and other servers can use the app directly.
+ * `/kannel/delivery-report/`), and `/health`. Each view hands its messages in through its
+ * backend's inbound port, and answers when the routing strategy says (the blocking and
+ * database routers: once the message was processed and its replies sent). `startEdge` serves it; tests and other servers can use the app directly.
  * @example
  * const { app } = createEdge(getRouter())
  * const response = await app.request('/backend/my-provider/?identity=1&text=ping')
@@ -66,6 +66,7 @@ export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; 
     }
   }
 
+  const port = (name: string) => host.backends.get(name)!.backend.inbound
   const app = new Hono()
   const requestLog = options.requestLog ?? host.settings.web.requestLog
   let inFlight = 0
@@ -120,7 +121,9 @@ export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; 
     const parsed = view.parse(request)
     if (!parsed.ok) return invalid(c, name, parsed.errors)
     const { identity, text, fields } = parsed.value
-    await host.receive(text, { backend: { name }, identity }, fields ?? {})
+    // The view is the backend's HTTP inbound source: its port hands the message in, and the
+    // routing strategy says when the gateway may have its answer.
+    await port(name).receive(identity, text, fields ?? {})
     return c.body(view.okBody, 200, TEXT)
   }
   // One parameter route for every backend (not one static route per backend): it keeps Hono
