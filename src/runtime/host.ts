@@ -8,7 +8,7 @@ import type { StatusUpdate } from '../backends/ports.js'
 import { systemClock, type Clock } from '../core/clock.js'
 import type { Settings, UserSettings } from '../core/config.js'
 import { ConfigError } from '../core/errors.js'
-import { Inspector } from '../core/inspection.js'
+import { Inspector, type InspectionListener } from '../core/inspection.js'
 import { getLogger } from '../core/logger.js'
 import { IncomingMessage, OutgoingMessage, type ConnectionLike, type MessageFields } from '../core/messages/index.js'
 import { MessageScope } from '../core/scope.js'
@@ -28,6 +28,8 @@ export interface HostOptions extends BootstrapOptions {
   disablePhases?: boolean
   /** Where time comes from (default: the machine's clock); tests pass a FakeClock. */
   clock?: Clock
+  /** Listens to the inspection stream from the start (as xstate's `createActor(m, { inspect })`). */
+  inspect?: InspectionListener
 }
 
 /**
@@ -60,6 +62,7 @@ export class Host implements RouterServices {
     ;({ settings: this.settings, db: this.db, bus: this.bus, owns: this.#owns } = foundation)
     this.clock = clock
     this.inspector = new Inspector(clock)
+    if (options.inspect) this.inspector.subscribe(options.inspect)
     const actorOptions = { clock, inspector: this.inspector }
     this.backends = new Map(Object.entries(this.settings.backends).map(([name, entry]) => [name, new BackendActor(buildBackend(this, name, entry), actorOptions)]))
     this.apps = (this.settings.apps as AppClass[]).map((App) => new AppActor(new App(this), this.inspector))

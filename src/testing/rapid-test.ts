@@ -79,9 +79,11 @@ export class RapidTest {
       databaseUrl: this.#scratch.url,
       disablePhases: this.options.disablePhases,
       clock: this.options.clock,
+      inspect: (event) => {
+        if (event.type === 'message.received') this.inbound.push(event.message)
+        else if (event.type === 'message.sending') this.outbound.push(event.message)
+      },
     })
-    this.#host.inspector.on('message.received', (event) => this.inbound.push(event.message))
-    this.#host.inspector.on('message.sending', (event) => this.outbound.push(event.message))
     setRouter(this.#host)
     if (this.options.fixtures) await this.loadFixtures()
     return this

@@ -33,7 +33,7 @@ export class LookupBatches {
       const rows = new Promise<Map<string, Connection>>((resolve, reject) =>
         this.clock.defer(() => {
           this.#batches.delete(name)
-          lookupConnectionRows(this.db.orm.em.fork(), name, identities).then((all) => resolve(new Map(all.map((c) => [c.identity, c]))), reject)
+          lookupConnectionRows(this.db.orm.em.fork(), name, identities, this.clock.date()).then((all) => resolve(new Map(all.map((c) => [c.identity, c]))), reject)
         }),
       )
       batch = { identities, rows }
