@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/knex'
 import { Backend } from './backend.js'
 import { Connection } from './connection.js'
-import type { Contact } from './contact.js'
+import { Contact as ContactEntity, type Contact } from './contact.js'
 
 /** The Backend row with this name, created if missing (safe under concurrency). */
 export async function backendRow(em: EntityManager, name: string): Promise<Backend> {
@@ -45,4 +45,22 @@ export async function linkContact(em: EntityManager, connection: Connection, con
 /** A contact's default connection: currently its first one, as in RapidSMS. */
 export async function defaultConnection(em: EntityManager, contact: Contact): Promise<Connection | null> {
   return em.findOne(Connection, { contact }, { orderBy: { id: 'asc' }, populate: ['backend'] })
+}
+
+/**
+ * Give the connection's contact this name, creating the contact (and linking it) when the
+ * connection has none; returns the contact. The connection object follows.
+ * @example await nameContact(em, connection, 'Ann')
+ */
+export async function nameContact(em: EntityManager, connection: Connection, name: string): Promise<Contact> {
+  const contact = connection.contact
+  if (contact) {
+    await em.nativeUpdate(ContactEntity, { id: contact.id }, { name, modifiedOn: new Date() })
+    contact.name = name
+    return contact
+  }
+  const created = em.create(ContactEntity, { name, language: '' })
+  await em.flush()
+  await linkContact(em, connection, created)
+  return created
 }

@@ -6,7 +6,7 @@ import type { Endpoint, HttpReceiving, InboundView, InboundViewFactory } from '.
 import { ConfigError } from '../core/errors.js'
 import { getLogger } from '../core/logger.js'
 import type { Host } from '../runtime/host.js'
-import { BodyTooLarge, inboundRequest } from './inbound-request.js'
+import { BodyCutOff, BodyTooLarge, inboundRequest } from './inbound-request.js'
 import { anyGuard, backendGuard, type Guard, type GuardRequest } from './protection.js'
 
 const log = getLogger('rapidsms.web')
@@ -141,7 +141,7 @@ export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; 
     return c.text('Internal Server Error', 500)
   })
 
-  /** Method check (405), guard (401/403), body (413): the request, or the refusal to answer (logged). */
+  /** Method check (405), guard (401/403), body (413, or 400 when cut off): the request, or the refusal to answer (logged). */
   async function admit(c: Context, methods: readonly string[], guard: Guard, what: string): Promise<InboundRequest | Response> {
     // HEAD is not GET here: RapidSMS's views answer it 405, and it must not run the router.
     const method = c.req.raw.method
@@ -161,6 +161,7 @@ export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; 
         log.warn({ backend: what, ip: peer(c), reason: error.message }, 'request refused')
         return c.text('Payload Too Large', 413)
       }
+      if (error instanceof BodyCutOff) return invalid(c, what, { __all__: error.message })
       throw error
     }
     if (stopping()) return c.text('Service Unavailable', 503, { 'retry-after': '5' })
