@@ -39,10 +39,10 @@ const modules: Record<string, Module> = {
     folder: 'src/backends/kannel/migrations',
   },
   dbrouter: {
-    entities: async () => (await import('../src/runtime/db-router/models.js')).dbRouterEntities,
+    entities: async () => (await import('../src/runtime/routing/database/models.js')).dbRouterEntities,
     before: async () => coreMigrations,
-    own: async () => (await import('../src/runtime/db-router/migrations/index.js')).migrations,
-    folder: 'src/runtime/db-router/migrations',
+    own: async () => (await import('../src/runtime/routing/database/migrations/index.js')).migrations,
+    folder: 'src/runtime/routing/database/migrations',
   },
   scheduler: {
     entities: async () => (await import('../src/runtime/scheduler/models.js')).schedulerEntities,
