@@ -38,6 +38,12 @@ const modules: Record<string, Module> = {
     own: async () => (await import('../src/backends/kannel/index.js')).KannelBackend.migrations,
     folder: 'src/backends/kannel/migrations',
   },
+  modem: {
+    entities: async () => (await import('../src/backends/modem/models.js')).modemEntities,
+    before: async () => coreMigrations,
+    own: async () => (await import('../src/backends/modem/migrations/index.js')).migrations,
+    folder: 'src/backends/modem/migrations',
+  },
   dbrouter: {
     entities: async () => (await import('../src/runtime/routing/database/models.js')).dbRouterEntities,
     before: async () => coreMigrations,
