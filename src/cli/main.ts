@@ -8,6 +8,7 @@ import { createSuperuser } from './commands/createsuperuser.js'
 import { makeMigrations } from './commands/makemigrations.js'
 import { runScriptFiles } from './commands/script.js'
 import { start } from './commands/start.js'
+import { environment } from '../core/environment.js'
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
 // People read a terminal; machines read JSON lines (when output is piped to a file or a collector).
@@ -51,7 +52,7 @@ program
   .description("write a migration for the project's own entities (for PostgreSQL and SQLite)")
   .argument('<label>', 'a name for the migration, e.g. AddChoice')
   .option('--out <dir>', 'the folder to write it to', 'migrations')
-  .option('--postgres <url>', 'a PostgreSQL server to compute the PostgreSQL SQL on', process.env.MIGRATIONS_POSTGRES_URL)
+  .option('--postgres <url>', 'a PostgreSQL server to compute the PostgreSQL SQL on', environment.migrationsPostgresUrl)
   .action(async (label: string, options: { out: string; postgres?: string }) => makeMigrations(await config(), label, options, out))
 
 program
@@ -60,7 +61,7 @@ program
   .argument('<files...>', 'script files, each one conversation from a fresh database')
   .option('--strict', 'every reply must be checked, in the order it came, right after the message it answers')
   .action(async (files: string[], options: { strict?: boolean }) => {
-    if (!process.env.RAPIDSMS_LOG_LEVEL) configureLogging({ level: 'warn' })
+    if (!environment.rapidsmsLogLevel) configureLogging({ level: 'warn' })
     const failed = await runScriptFiles(await config(), files, out, { strict: options.strict ?? false })
     process.exitCode = failed ? 1 : 0
   })

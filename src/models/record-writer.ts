@@ -1,5 +1,6 @@
 import { Utils, type EntityMetadata, type EntityName, type EntityProperty, type Platform, type RequiredEntityData } from '@mikro-orm/core'
 import type { Knex } from '@mikro-orm/knex'
+import { systemClock, type Clock } from '../core/clock.js'
 import { getLogger } from '../core/logger.js'
 import type { Dialect } from './migration.js'
 import type { SqlOrm } from './orm.js'
@@ -94,6 +95,7 @@ export class RecordWriter {
     private readonly orm: SqlOrm,
     private readonly dialect: Dialect,
     private readonly options: { concurrency: number; maxBatch: number } = { concurrency: 1, maxBatch: 2000 },
+    private readonly clock: Pick<Clock, 'defer'> = systemClock,
   ) {
     this.#platform = orm.em.getPlatform()
   }
@@ -124,7 +126,7 @@ export class RecordWriter {
     if (this.#scheduled || this.#inFlight >= this.options.concurrency) return
     this.#scheduled = true
     // Let every message that is runnable in this turn add its rows before committing.
-    setImmediate(() => {
+    this.clock.defer(() => {
       this.#scheduled = false
       void this.#flush()
     })

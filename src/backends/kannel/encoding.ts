@@ -101,5 +101,5 @@ export function encodeText(text: string, charset: Charset, errors: EncodeErrors,
   return charset === 'utf-16' ? Buffer.concat([Buffer.from([0xff, 0xfe]), out]) : out
 }
 
-// The GSM 7-bit alphabet lives with the segment counting, which the browser shares.
-export { fitsGsm7 } from '../../core/segments.js'
+// The GSM 7-bit alphabet lives with the modem's PDU codec: texts made only of its characters fit coding 0.
+export { fitsGsm7 } from '../modem/pdu/gsm7.js'

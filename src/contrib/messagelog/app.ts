@@ -39,7 +39,7 @@ export class MessageLogApp extends AppBase {
     if (!connection) throw new ValidationError('connections', `message ${msg.id} has no connection to log`)
     // Incoming messages are logged as received, whatever earlier apps did to msg.text.
     const text = direction === INCOMING ? msg.rawText : msg.text
-    const row = messageLogRow({ connection, contact: connection.contact, direction, text })
+    const row = messageLogRow({ connection, contact: connection.contact, direction, text, date: this.router.clock.date() })
     msg.scope.track(this.router.db.writer.insert(Message, row))
     return row
   }

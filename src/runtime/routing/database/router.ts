@@ -1,11 +1,13 @@
 import type { EntityManager } from '@mikro-orm/knex'
-import { appRaisedOn } from '../../../actors/app.actor.js'
-import type { BackendActor, DeliveryOutcome } from '../../../actors/backend.actor.js'
-import { getLogger } from '../../core/logger.js'
-import { IncomingMessage, type BackendContext, type ConnectionLike, type MessageBase, type MessageFields, type OutgoingMessage } from '../../core/messages/index.js'
-import type { Connection, Database } from '../../models/index.js'
+import type { DeliveryOutcome } from '../../../../actors/backend.actor.js'
+import type { StatusUpdate } from '../../../backends/ports.js'
+import { groupBy } from '../../../core/group-by.js'
+import { getLogger } from '../../../core/logger.js'
+import { backendContext, IncomingMessage, type BackendContext, type ConnectionLike, type MessageFields, type OutgoingMessage } from '../../../core/messages/index.js'
+import type { Resumed, RoutingContext, RoutingStrategy } from '../strategy.js'
 import { groupTransmissions, type QueuedTransmission } from './batches.js'
-import { DbMessage, Transmission, type Status } from './models.js'
+import { migrations } from './migrations/index.js'
+import { DbMessage, dbRouterEntities, Transmission, type Status } from './models.js'
 import { messageStatus } from './status.js'
 import { RouterStatements, type Bound } from './statements.js'
 
@@ -28,12 +30,9 @@ function externalIdOf(fields: MessageFields): string {
   return Object.hasOwn(fields, 'external_id') ? String(fields.external_id ?? '') : ''
 }
 
-/** What the DatabaseRouter needs of its host. */
-export interface DatabaseRouterHost {
-  readonly db: Database
-  readonly backends: ReadonlyMap<string, BackendActor>
-  /** Saved connections for backend names and identities (created on the fly). */
-  lookupConnections(backend: string, identities: string[]): Promise<Connection[]>
+/** send_transmissions' context: for a reply, the answered message's stored external_id. */
+function replyContext(answeredExternalId: string | null | undefined, isReply: boolean): BackendContext {
+  return backendContext(isReply ? { fields: { external_id: answeredExternalId ?? '' } } : null)
 }
 
 /**
@@ -47,23 +46,28 @@ export interface DatabaseRouterHost {
  *   id; each batch ends `S` (with its sent time) or `E`.
  * Like RapidSMS's tasks run eagerly, receive() and send() resolve once this is done. At start
  * the router resumes what a stopped host left: incoming messages still `Q` are processed,
- * outgoing transmissions still `Q` or `P` are sent.
+ * outgoing transmissions still `Q` or `P` are sent. A message's row id is on its envelope
+ * (`msg.envelope.rowId`), and an incoming message takes it as its id before any app sees it.
  */
-export class DatabaseRouter {
-  /** Row ids of the messages this router stored. */
-  readonly #rows = new WeakMap<MessageBase, number>()
-
+export class DatabaseRouter implements RoutingStrategy {
+  static readonly entities = dbRouterEntities
+  static readonly migrations = migrations
+  readonly name = 'database' as const
   readonly #sql: RouterStatements
+  readonly batchSize: number
 
-  constructor(
-    private readonly host: DatabaseRouterHost,
-    private readonly batchSize: number,
-  ) {
-    this.#sql = new RouterStatements(host.db)
+  constructor(private readonly context: RoutingContext) {
+    this.#sql = new RouterStatements(context.db)
+    this.batchSize = context.batchSize
   }
 
   #em(): EntityManager {
-    return this.host.db.orm.em.fork() as EntityManager
+    return this.context.db.orm.em.fork() as EntityManager
+  }
+
+  /** Like RapidSMS's tasks run eagerly: the source may acknowledge once the message was processed. */
+  async accept(receive: () => Promise<IncomingMessage>): Promise<void> {
+    await receive()
   }
 
   /**
@@ -78,7 +82,7 @@ export class DatabaseRouter {
   async #queue(direction: 'I' | 'O', connections: readonly ConnectionLike[], text: string, fields: MessageFields, extra: { status?: Status; inResponseTo?: number }): Promise<{ id: number; transmissions: Batchable[] }> {
     const saved = await this.#saved(connections)
     return this.#sql.transaction(async (sql) => {
-      const at = new Date()
+      const at = this.context.clock.date()
       const id = await sql.insertMessage({ direction, text, externalId: externalIdOf(fields), status: extra.status ?? 'Q', inResponseTo: extra.inResponseTo ?? null, at })
       const transmissions: Batchable[] = []
       for (const c of saved) transmissions.push({ id: await sql.insertTransmission(id, c.id!, at), identity: c.identity, backendId: backendIdOf(c)!, backend: c.backend.name })
@@ -92,10 +96,10 @@ export class DatabaseRouter {
    * an error or the processing failed; the error does not escape.
    */
   async process(msg: IncomingMessage, run: () => Promise<void>): Promise<void> {
-    let id = this.#rows.get(msg)
+    let id = msg.envelope.rowId
     if (id === undefined) {
       id = await this.queueMessage('I', msg.connections, msg.rawText, msg.fields)
-      this.#rows.set(msg, id)
+      msg.envelope.rowId = id
       msg.id = String(id)
     }
     let failed = false
@@ -106,17 +110,16 @@ export class DatabaseRouter {
       log.error({ err: error, msgId: msg.id }, 'Exception in router.process_incoming')
     }
     // Every transmission gets the same status, so the message's is that one too (behaviour 71).
-    const status = failed || appRaisedOn(msg) ? 'E' : 'R'
-    await this.#sql.transaction((sql) => sql.markMessage(id, status, new Date()))
+    const status = failed || msg.envelope.appErrors.length ? 'E' : 'R'
+    await this.#sql.transaction((sql) => sql.markMessage(id, status, this.context.clock.date()))
   }
 
   /** backend_preparation: store an outgoing message and send its transmissions in batches. */
   async deliver(msg: OutgoingMessage): Promise<void> {
-    const inResponseTo = msg.inResponseTo ? this.#rows.get(msg.inResponseTo) : undefined
+    const inResponseTo = msg.inResponseTo?.envelope.rowId
     const { id, transmissions } = await this.#queue('O', msg.connections, msg.text, {}, { status: 'P', inResponseTo })
-    this.#rows.set(msg, id)
-    // send_transmissions' context: the answered message's external_id, for replies.
-    const context: BackendContext = inResponseTo === undefined ? {} : { external_id: externalIdOf(msg.inResponseTo!.fields) }
+    msg.envelope.rowId = id
+    const context = replyContext(inResponseTo === undefined ? undefined : externalIdOf(msg.inResponseTo!.fields), inResponseTo !== undefined)
     await this.#sendInBatches(id, msg.text, context, transmissions)
   }
 
@@ -145,7 +148,7 @@ export class DatabaseRouter {
       `select t.id, c.identity from db_transmission t join rapidsms_connection c on c.id = t.connection_id where t.id in (${transmissionIds.map(() => '?').join(', ')}) and t.status <> 'S' order by t.id`,
       transmissionIds,
     )
-    const context: BackendContext = message.answered === null ? {} : { external_id: message.external_id ?? '' }
+    const context = replyContext(message.external_id, message.answered !== null)
     await this.#sendBatch(messageId, message.text, context, rows.map((r) => ({ id: Number(r.id), identity: r.identity, backendId, backend: backend.name })))
   }
 
@@ -153,12 +156,8 @@ export class DatabaseRouter {
     if (!transmissions.length) return
     const ids = transmissions.map((t) => t.id)
     await this.#sql.now.markTransmissions(ids, 'P')
-    const name = transmissions[0]!.backend
-    const actor = this.host.backends.get(name)
-    let outcome: DeliveryOutcome = { sent: false }
-    if (actor) outcome = await actor.deliverReporting(String(messageId), text, transmissions.map((t) => t.identity), context)
-    else log.warn({ msgId: messageId, backend: name }, `Router is not configured with the ${name} backend`)
-    const at = new Date()
+    const outcome: DeliveryOutcome = (await this.context.delivery.toBackend(transmissions[0]!.backend, String(messageId), text, transmissions.map((t) => t.identity), context)) ?? { sent: false }
+    const at = this.context.clock.date()
     // The statuses of one outcome change together: one transaction (one commit).
     await this.#sql.transaction(async (sql) => {
       if (outcome.sent) {
@@ -183,11 +182,11 @@ export class DatabaseRouter {
    * identity: its transmission becomes `D` with its delivered time, or `E`, and the
    * message's status is recomputed (all delivered: `D`). Reports for other ids are ignored.
    */
-  async reportDelivery(messageId: string, identity: string, outcome: 'delivered' | 'failed'): Promise<void> {
+  async reportStatus({ messageId, identity, outcome }: StatusUpdate): Promise<void> {
     const id = Number(messageId)
     if (!/^\d+$/.test(messageId) || !Number.isSafeInteger(id)) return
     await this.#sql.transaction(async (sql) => {
-      if (await sql.markDelivery(id, identity, outcome === 'delivered' ? 'D' : 'E', new Date())) await this.#setStatus(sql, id)
+      if (await sql.markDelivery(id, identity, outcome === 'delivered' ? 'D' : 'E', this.context.clock.date())) await this.#setStatus(sql, id)
     })
   }
 
@@ -200,7 +199,7 @@ export class DatabaseRouter {
     const found = await sql.statusesOf(messageId)
     if (!found) throw new Error(`No message ${messageId} in db_message`)
     const status = messageStatus(found.direction, found.statuses)
-    const now = new Date()
+    const now = this.context.clock.date()
     await sql.setMessageStatus(messageId, status, { updated: now, ...(status === 'S' && { sent: now }), ...(status === 'D' && { delivered: now }) })
     return status
   }
@@ -211,24 +210,24 @@ export class DatabaseRouter {
    * transmissions still `Q` or `P`, sent again as send_transmissions would. Only rows older
    * than this start: what a running host makes meanwhile is its own.
    */
-  async resume(receive: (msg: IncomingMessage) => Promise<unknown>): Promise<{ incoming: number; outgoing: number }> {
+  async resume(receive: (msg: IncomingMessage) => Promise<unknown>): Promise<Resumed> {
     const em = this.#em()
-    const before = new Date()
+    const before = this.context.clock.date()
     const options = { populate: ['message', 'connection', 'connection.backend', 'connection.contact'], orderBy: { id: 'asc' } } as const
     const queued = await em.find(Transmission, { date: { $lt: before }, message: { direction: 'I', status: 'Q' } }, options)
     const unsent = await em.find(Transmission, { date: { $lt: before }, status: { $in: ['Q', 'P'] }, message: { direction: 'O' } }, options)
     const waiting: Promise<unknown>[] = []
-    for (const [row, transmissions] of byMessage(queued)) {
+    for (const [row, transmissions] of groupBy(queued, (t) => t.message)) {
       const msg = new IncomingMessage({
         id: String(row.id),
         text: row.text,
         connections: transmissions.map((t) => t.connection),
         fields: row.externalId ? { external_id: row.externalId } : {},
       })
-      this.#rows.set(msg, row.id)
+      msg.envelope.rowId = row.id
       waiting.push(receive(msg))
     }
-    for (const [row, transmissions] of byMessage(unsent)) {
+    for (const [row, transmissions] of groupBy(unsent, (t) => t.message)) {
       const batches = groupTransmissions(transmissions.map((t) => ({ id: t.id, backendId: t.connection.backend.id })), this.batchSize)
       for (const [backendId, ids] of batches) await this.sendTransmissions(backendId, row.id, ids)
     }
@@ -240,17 +239,6 @@ export class DatabaseRouter {
   async #saved(connections: readonly ConnectionLike[]): Promise<readonly ConnectionLike[]> {
     const saved = (c: ConnectionLike) => c.id !== undefined && backendIdOf(c) !== undefined
     if (connections.every(saved)) return connections
-    return Promise.all(connections.map(async (c) => (saved(c) ? c : (await this.host.lookupConnections(c.backend.name, [c.identity]))[0]!)))
+    return Promise.all(connections.map(async (c) => (saved(c) ? c : (await this.context.lookupConnections(c.backend.name, [c.identity]))[0]!)))
   }
-}
-
-/** Transmissions by their message, messages in the order their first transmission comes. */
-function byMessage(transmissions: Transmission[]): Map<DbMessage, Transmission[]> {
-  const groups = new Map<DbMessage, Transmission[]>()
-  for (const t of transmissions) {
-    const group = groups.get(t.message)
-    if (group) group.push(t)
-    else groups.set(t.message, [t])
-  }
-  return groups
 }

@@ -1,3 +1,5 @@
+import { groupBy } from '../../../core/group-by.js'
+
 /** A transmission as batching sees it. */
 export interface QueuedTransmission {
   id: number
@@ -10,14 +12,10 @@ export interface QueuedTransmission {
  * batches of 4 -> 4, 3, 4, 2. Backends come in the order of their ids.
  */
 export function groupTransmissions(transmissions: readonly QueuedTransmission[], batchSize: number): [backendId: number, ids: number[]][] {
-  const byBackend = new Map<number, number[]>()
-  for (const t of [...transmissions].sort((a, b) => a.backendId - b.backendId || a.id - b.id)) {
-    let ids = byBackend.get(t.backendId)
-    if (!ids) byBackend.set(t.backendId, (ids = []))
-    ids.push(t.id)
-  }
+  const sorted = [...transmissions].sort((a, b) => a.backendId - b.backendId || a.id - b.id)
   const batches: [number, number[]][] = []
-  for (const [backendId, ids] of byBackend) {
+  for (const [backendId, group] of groupBy(sorted, (t) => t.backendId)) {
+    const ids = group.map((t) => t.id)
     for (let start = 0; start < ids.length; start += batchSize) batches.push([backendId, ids.slice(start, start + batchSize)])
   }
   return batches

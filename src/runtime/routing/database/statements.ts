@@ -1,5 +1,5 @@
 import type { Transaction } from '@mikro-orm/core'
-import type { Database } from '../../models/index.js'
+import type { Database } from '../../../models/index.js'
 import type { Status } from './models.js'
 
 /** Runs one SQL statement (`?` placeholders) and gives its rows. */

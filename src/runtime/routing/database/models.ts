@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core'
-import { Connection } from '../../models/index.js'
+import { Connection } from '../../../models/index.js'
 
 /**
  * Statuses of DatabaseRouter messages and transmissions (RapidSMS's STATUS_CHOICES):

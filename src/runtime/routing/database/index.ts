@@ -1,4 +1,4 @@
-export { DatabaseRouter, type DatabaseRouterHost } from './router.js'
+export { DatabaseRouter } from './router.js'
 export { DbMessage, Transmission, STATUSES, dbRouterEntities, type Status } from './models.js'
 export { messageStatus } from './status.js'
 export { groupTransmissions, type QueuedTransmission } from './batches.js'

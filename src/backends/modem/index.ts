@@ -1,0 +1,4 @@
+/**
+ * The GSM modem backend: `rapidsms/backends/modem`.
+ */
+export * from './pdu/index.js'
