@@ -64,6 +64,7 @@ describe('rapidsms migrate and start', () => {
     expect(first.stdout).toMatch(/Applying 4 migration\(s\)/)
     expect(first.stdout).toMatch(/applied Migration\d+Initial/)
     expect(first.stdout).toMatch(/applied Migration\d+ForeignKeyIndexes/)
+    expect(first.stdout).toMatch(/applied Migration\d+ScheduledTask/)
     expect(first.stdout).toMatch(/applied Migration\d+BackendMessage/)
     expect(first.stdout).toMatch(/applied Migration\d+Accounts/)
     const second = await rapidsms(['migrate'], { cwd: project, env })

@@ -40,7 +40,8 @@ export class MessageLogApp extends AppBase {
     // Incoming messages are logged as received, whatever earlier apps did to msg.text.
     const text = direction === INCOMING ? msg.rawText : msg.text
     const row = messageLogRow({ connection, contact: connection.contact, direction, text, date: this.router.clock.date() })
-    msg.scope.track(this.router.db.writer.insert(Message, row))
+    // In the unit of the message's scope: an app holding it (a dialogue step) commits with it.
+    msg.scope.track(this.router.db.writer.insert(Message, row, msg.scope))
     return row
   }
 }
