@@ -19,6 +19,7 @@ import { ConnectionRegistry } from './connections/index.js'
 import { DeliveryPath } from './delivery.js'
 import { publishEvents } from './events.js'
 import { routingStrategyClass, type RoutingStrategy } from './routing/index.js'
+import { HostScheduler } from './scheduler/index.js'
 import { hostStats, type HostStats } from './stats.js'
 
 const log = getLogger('rapidsms.router')
@@ -45,6 +46,8 @@ export class Host implements RouterServices {
   readonly bus: Bus
   readonly clock: Clock
   readonly inspector: Inspector
+  /** Durable wake times and tasks: started after the actors, stopped before them. */
+  readonly scheduler: HostScheduler
   readonly apps: readonly AppActor[]
   readonly backends: ReadonlyMap<string, BackendActor>
   /** The routing strategy of the `router` setting (blocking or database). */
@@ -63,6 +66,7 @@ export class Host implements RouterServices {
     this.clock = clock
     this.inspector = new Inspector(clock)
     if (options.inspect) this.inspector.subscribe(options.inspect)
+    this.scheduler = new HostScheduler(clock, this.db, this.inspector)
     const actorOptions = { clock, inspector: this.inspector }
     this.backends = new Map(Object.entries(this.settings.backends).map(([name, entry]) => [name, new BackendActor(buildBackend(this, name, entry), actorOptions)]))
     this.apps = (this.settings.apps as AppClass[]).map((App) => new AppActor(new App(this), this.inspector))
@@ -168,6 +172,7 @@ export class Host implements RouterServices {
     // Messages a stopped host left are finished first, as any in flight.
     await this.resumed
     if (this.#stopping) return
+    await this.scheduler.stop()
     this.#stopping = true
     await this.connections.whenIdle()
     this.connections.stop()
@@ -187,6 +192,7 @@ export class Host implements RouterServices {
     this.connections.start()
     for (const actor of this.backends.values()) await this.#supervise('started', 'backend', actor)
     for (const actor of this.apps) await this.#supervise('started', 'app', actor)
+    await this.scheduler.start()
     this.resumed = this.routing.resume((msg) => this.receiveMessage(msg)).then(
       (left) => (left.incoming || left.outgoing) && log.info(left, `resumed ${left.incoming} incoming message(s) and ${left.outgoing} outgoing transmission(s)`),
       (error: unknown) => log.error({ err: error }, 'could not resume the messages a stopped router left'),

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js'
 import type { Settings } from '../core/config.js'
 import { coreEntities, coreMigrations, Database, DEFAULT_DATABASE_URL, type MigrationEntry } from '../models/index.js'
 import { routingStrategyClass } from './routing/index.js'
+import { schedulerEntities, schedulerMigrations } from './scheduler/index.js'
 import { environment } from '../core/environment.js'
 
 interface SchemaOwner {
@@ -11,13 +12,15 @@ interface SchemaOwner {
 }
 
 /**
- * Every table a project needs and the migrations that create them: core first, the routing
- * strategy's (the DatabaseRouter's db_message and db_transmission), then each configured backend's, each installed
- * app's, and the project's own (duplicates once).
+ * Every table a project needs and the migrations that create them: core first (with the
+ * scheduler's stored tasks), the routing strategy's (the DatabaseRouter's db_message and
+ * db_transmission), then each configured backend's, each installed app's, and the project's
+ * own (duplicates once).
  */
 export function schemaOf(settings: Settings): { entities: EntitySchema<any, any>[]; migrations: MigrationEntry[] } {
   const owners: SchemaOwner[] = [
     { entities: coreEntities, migrations: coreMigrations },
+    { entities: schedulerEntities, migrations: schedulerMigrations },
     routingStrategyClass(settings.router) as SchemaOwner,
     ...Object.values(settings.backends).map((b) => b.engine as SchemaOwner),
     ...(settings.apps as SchemaOwner[]),
