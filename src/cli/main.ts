@@ -4,6 +4,7 @@ import { ConfigError } from '../core/errors.js'
 import { configureLogging } from '../core/logger.js'
 import { loadConfig } from './load-config.js'
 import { migrate } from './commands/migrate.js'
+import { createSuperuser } from './commands/createsuperuser.js'
 import { makeMigrations } from './commands/makemigrations.js'
 import { runScriptFiles } from './commands/script.js'
 import { start } from './commands/start.js'
@@ -36,6 +37,15 @@ program
   .description('apply the pending database migrations')
   .option('--list', 'list the migrations and whether each is applied')
   .action(async (options: { list?: boolean }) => migrate(await config(), options, out))
+
+program
+  .command('createsuperuser')
+  .description('create a user who may log in to every web page and the admin')
+  .option('--username <name>', 'the username (asked for unless given)')
+  .option('--email <address>', 'the email address (asked for unless given, or with --no-input)')
+  .option('--password <password>', 'the password; visible to other users of this machine, so prefer RAPIDSMS_SUPERUSER_PASSWORD with --no-input')
+  .option('--no-input', 'ask nothing: take --username, --email and the password from --password or RAPIDSMS_SUPERUSER_PASSWORD')
+  .action(async (options: { username?: string; email?: string; password?: string; input: boolean }) => createSuperuser(await config(), options, out))
 
 program
   .command('makemigrations')
