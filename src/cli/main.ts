@@ -4,9 +4,11 @@ import { ConfigError } from '../core/errors.js'
 import { configureLogging } from '../core/logger.js'
 import { loadConfig } from './load-config.js'
 import { migrate } from './commands/migrate.js'
+import { createSuperuser } from './commands/createsuperuser.js'
 import { makeMigrations } from './commands/makemigrations.js'
 import { runScriptFiles } from './commands/script.js'
 import { start } from './commands/start.js'
+import { environment } from '../core/environment.js'
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
 // People read a terminal; machines read JSON lines (when output is piped to a file or a collector).
@@ -37,11 +39,20 @@ program
   .action(async (options: { list?: boolean }) => migrate(await config(), options, out))
 
 program
+  .command('createsuperuser')
+  .description('create a user who may log in to every web page and the admin')
+  .option('--username <name>', 'the username (asked for unless given)')
+  .option('--email <address>', 'the email address (asked for unless given, or with --no-input)')
+  .option('--password <password>', 'the password; visible to other users of this machine, so prefer RAPIDSMS_SUPERUSER_PASSWORD with --no-input')
+  .option('--no-input', 'ask nothing: take --username, --email and the password from --password or RAPIDSMS_SUPERUSER_PASSWORD')
+  .action(async (options: { username?: string; email?: string; password?: string; input: boolean }) => createSuperuser(await config(), options, out))
+
+program
   .command('makemigrations')
   .description("write a migration for the project's own entities (for PostgreSQL and SQLite)")
   .argument('<label>', 'a name for the migration, e.g. AddChoice')
   .option('--out <dir>', 'the folder to write it to', 'migrations')
-  .option('--postgres <url>', 'a PostgreSQL server to compute the PostgreSQL SQL on', process.env.MIGRATIONS_POSTGRES_URL)
+  .option('--postgres <url>', 'a PostgreSQL server to compute the PostgreSQL SQL on', environment.migrationsPostgresUrl)
   .action(async (label: string, options: { out: string; postgres?: string }) => makeMigrations(await config(), label, options, out))
 
 program
@@ -50,7 +61,7 @@ program
   .argument('<files...>', 'script files, each one conversation from a fresh database')
   .option('--strict', 'every reply must be checked, in the order it came, right after the message it answers')
   .action(async (files: string[], options: { strict?: boolean }) => {
-    if (!process.env.RAPIDSMS_LOG_LEVEL) configureLogging({ level: 'warn' })
+    if (!environment.rapidsmsLogLevel) configureLogging({ level: 'warn' })
     const failed = await runScriptFiles(await config(), files, out, { strict: options.strict ?? false })
     process.exitCode = failed ? 1 : 0
   })
