@@ -196,6 +196,11 @@ export class ModemSimulator {
     this.cnmi = [0, 0, 0, 0, 0]
   }
 
+  /** Is the DCE end open (false once the pty went away)? */
+  get attached(): boolean {
+    return this.#port?.isOpen === true
+  }
+
   async close(): Promise<void> {
     const port = this.#port
     this.#port = undefined
