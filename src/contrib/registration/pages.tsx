@@ -174,7 +174,7 @@ function registration(site: Site): Hono<SiteEnv> {
     const query = knex({ c: 'rapidsms_contact' }).select('c.id', 'c.name', 'c.language')
     if (q) {
       const pattern = likePattern(q, 'contains')
-      query.where((w) => w.whereRaw(`lower(c.name) like ? escape '\\'`, [pattern]).orWhereIn('c.id', knex('rapidsms_connection').whereRaw(`identity like ? escape '\\'`, [likePattern(q, 'prefix')]).whereNotNull('contact_id').select('contact_id')))
+      query.where((w) => w.whereRaw(`lower(c.name) like ? escape '\\'`, [pattern]).orWhereIn('c.id', knex('rapidsms_connection').whereRaw(`identity like ? escape '\\'`, [likePattern(q, 'prefix', false)]).whereNotNull('contact_id').select('contact_id')))
     }
     const page = await keysetPage<Record<string, unknown>>(query, ORDER, 'desc', pageRequest((n) => c.req.query(n), ORDER), PAGE_SIZE, router.db.dialect)
     const ids = page.rows.map((r) => Number(r.id))
