@@ -31,6 +31,7 @@ const DATABASE_FREE = [
   'test/backends/modem/pdu.test.ts',
   'test/backends/modem/at-*.test.ts',
   'test/backends/modem/simulator.test.ts',
+  'test/backends/modem/probe.test.ts',
 ]
 
 export default defineConfig(async () => {
