@@ -42,7 +42,7 @@ export default defineConfig(async () => {
       projects: [
         { test: { ...common, name: 'sqlite', env: { RAPIDSMS_TEST_DATABASE_URL: '', RAPIDSMS_LOG_LEVEL: 'silent' } } },
         ...(withPostgres
-          ? [{ test: { ...common, name: 'postgres', exclude: [...configDefaults.exclude, ...DATABASE_FREE], env: { RAPIDSMS_TEST_DATABASE_URL: POSTGRES, RAPIDSMS_LOG_LEVEL: 'silent' } } }]
+          ? [{ test: { ...common, name: 'postgres', exclude: [...configDefaults.exclude, ...DATABASE_FREE, ...SQLITE_ONLY], env: { RAPIDSMS_TEST_DATABASE_URL: POSTGRES, RAPIDSMS_LOG_LEVEL: 'silent' } } }]
           : []),
       ],
     },
