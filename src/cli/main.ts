@@ -7,6 +7,7 @@ import { migrate } from './commands/migrate.js'
 import { createSuperuser } from './commands/createsuperuser.js'
 import { makeMigrations } from './commands/makemigrations.js'
 import { runScriptFiles } from './commands/script.js'
+import { printDialoguePaths, testDialogues } from './commands/dialogues.js'
 import { start } from './commands/start.js'
 import { environment } from '../core/environment.js'
 
@@ -64,6 +65,44 @@ program
     if (!environment.rapidsmsLogLevel) configureLogging({ level: 'warn' })
     const failed = await runScriptFiles(await config(), files, out, { strict: options.strict ?? false })
     process.exitCode = failed ? 1 : 0
+  })
+
+const dialogues = program.command('dialogues').description("the project's dialogues: test every path of their charts, print the paths as scripts")
+
+dialogues
+  .command('test')
+  .description('run every path of each dialogue (or of NAME) against the project, on a scratch database with a fake clock; report coverage')
+  .argument('[name]', 'the dialogue to test (default: all of them)')
+  .option('--verbose', 'a line per path')
+  .action(async (name: string | undefined, options: { verbose?: boolean }) => {
+    if (!environment.rapidsmsLogLevel) configureLogging({ level: 'warn' })
+    const failed = await testDialogues(await config(), name, out, options)
+    process.exitCode = failed ? 1 : 0
+  })
+
+dialogues
+  .command('paths')
+  .description("print the paths of a dialogue's chart as conversation scripts (one per path)")
+  .argument('<name>', 'the dialogue')
+  .option('--out <dir>', 'write one script file per path to this folder instead')
+  .option('--identity <identity>', 'the identity the scripts send from', '1112223333')
+  .action(async (name: string, options: { out?: string; identity?: string }) => printDialoguePaths(await config(), name, out, options))
+
+const modem = program.command('modem').description('GSM modems on serial ports')
+modem
+  .command('probe')
+  .description('ask a modem who it is and how it is: manufacturer, model, IMEI, SIM, signal, registration, SMS centre, storage')
+  .requiredOption('--port <device>', 'the serial device, e.g. /dev/ttyUSB0')
+  .option('--baud-rate <n>', 'the speed of the port', (value) => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n <= 0) throw new ConfigError('--baud-rate', 'expected a speed such as 115200')
+    return n
+  }, 115200)
+  .option('--timeout <ms>', 'how long each answer may take', (value) => Number(value), 5000)
+  .action(async (options: { port: string; baudRate: number; timeout: number }) => {
+    // Loaded only here: the serial port's native binding is not needed by other commands.
+    const { modemProbe } = await import('./commands/modem.js')
+    process.exitCode = (await modemProbe(options, out)) ? 0 : 1
   })
 
 try {

@@ -233,12 +233,7 @@ export class DialogueApp extends AppBase {
   }
 
   #limits(dialogue: Dialogue | undefined): SessionLimits {
-    const settings = this.router.settings
-    return {
-      expireAfterMs: dialogue?.expireAfterMs ?? parseDuration(settings.dialogueExpireAfter as string | number),
-      maxSteps: dialogue?.maxSteps ?? (settings.dialogueMaxSteps as number),
-      quietHours: dialogue?.quietHours === undefined ? ((settings.dialogueQuietHours as SessionLimits['quietHours']) ?? null) : dialogue.quietHours,
-    }
+    return sessionLimits(dialogue, this.router.settings)
   }
 
   /** Start a session now (its first question in the outbox), ending `interrupt` if given. */
@@ -394,6 +389,15 @@ export class DialogueApp extends AppBase {
       await this.#store.markSent(step.sessionId, step.seq, this.router.clock.date())
     }
     log.info({ steps: unsent.length }, `sent the texts of ${unsent.length} dialogue step(s) a stopped host had stored but not sent`)
+  }
+}
+
+/** The limits a dialogue's sessions run under: its own, else the settings' (DialogueApp's defaults when not installed). */
+export function sessionLimits(dialogue: Dialogue | undefined, settings: Record<string, unknown>): SessionLimits {
+  return {
+    expireAfterMs: dialogue?.expireAfterMs ?? parseDuration((settings.dialogueExpireAfter as string | number | undefined) ?? '7d'),
+    maxSteps: dialogue?.maxSteps ?? ((settings.dialogueMaxSteps as number | undefined) ?? 1000),
+    quietHours: dialogue?.quietHours === undefined ? ((settings.dialogueQuietHours as SessionLimits['quietHours']) ?? null) : dialogue.quietHours,
   }
 }
 
