@@ -11,6 +11,8 @@ interface Write {
   entity: EntityName<any>
   /** Rows to insert, or RowChanges to apply. */
   rows: object[]
+  /** An update that must be applied before the inserts of its commit (see update()). */
+  beforeInserts?: boolean
   resolve: () => void
   reject: (error: unknown) => void
 }
@@ -147,11 +149,13 @@ export class RecordWriter {
   /**
    * Change rows: each change must match exactly one row (put the version read in `where`
    * and the next one in `set` for optimistic concurrency), otherwise the write, and its unit,
-   * fail with StaleWriteError. Updates of a commit run before its inserts.
+   * fail with StaleWriteError. On PostgreSQL the updates and inserts of a batch are one
+   * statement, applied together; `beforeInserts` makes its commit apply the updates first
+   * (an update that frees a unique key an insert of the same commit takes).
    * @example await writer.update(Session, { where: { id, version: 3 }, set: { version: 4, status: 'completed' } }, msg.scope)
    */
-  update<T extends object>(entity: EntityName<T>, changes: RowChange<T> | RowChange<T>[], unit?: object): Promise<void> {
-    return this.#add('update', entity, Array.isArray(changes) ? changes : [changes], unit)
+  update<T extends object>(entity: EntityName<T>, changes: RowChange<T> | RowChange<T>[], unit?: object, options: { beforeInserts?: boolean } = {}): Promise<void> {
+    return this.#add('update', entity, Array.isArray(changes) ? changes : [changes], unit, options.beforeInserts)
   }
 
   /** Hold the writes of `unit` (insert and update calls naming it) until release(unit). */
@@ -169,9 +173,9 @@ export class RecordWriter {
     this.#schedule()
   }
 
-  #add(kind: Write['kind'], entity: EntityName<any>, rows: object[], unit: object | undefined): Promise<void> {
+  #add(kind: Write['kind'], entity: EntityName<any>, rows: object[], unit: object | undefined, beforeInserts?: boolean): Promise<void> {
     return new Promise((resolve, reject) => {
-      const write: Write = { kind, entity, rows, resolve, reject }
+      const write: Write = { kind, entity, rows, resolve, reject, ...(beforeInserts && { beforeInserts }) }
       const held = unit && this.#held.get(unit)
       if (held) {
         held.push(write)
@@ -233,7 +237,7 @@ export class RecordWriter {
   async #commit(batch: Pending[]): Promise<void> {
     const groups = this.#groups(batch)
     const updates = this.#updateGroups(batch)
-    if (this.dialect === 'postgresql') await this.#commitPostgres(groups, updates)
+    if (this.dialect === 'postgresql') await this.#commitPostgres(groups, updates, batch.length > 1 && !batch.some((p) => p.writes.some((w) => w.beforeInserts)))
     else await this.#commitSqlite(groups, updates)
   }
 
@@ -285,7 +289,7 @@ export class RecordWriter {
    * depends only on the tables and columns and PostgreSQL plans it once per connection
    * (a named prepared statement). Several tables: `with w0 as (insert ...), w1 as (...) select 1`.
    */
-  async #commitPostgres(groups: Group[], updates: UpdateGroup[] = []): Promise<void> {
+  async #commitPostgres(groups: Group[], updates: UpdateGroup[] = [], together = false): Promise<void> {
     const values: string[] = []
     const inserts = groups.map((group) => {
       const casts = group.layout.columns.map((c, i) => {
@@ -303,7 +307,8 @@ export class RecordWriter {
         await client.query({ name: this.#statementName(text), text, values })
         return
       }
-      // Updates check how many rows they matched, so they need a transaction of their own.
+      if (together) return await this.#updateAndInsert(client, inserts, values, updates)
+      // Each update checks how many rows it matched, then the inserts: a transaction of their own.
       await client.query('begin')
       try {
         for (const group of updates) {
@@ -322,6 +327,32 @@ export class RecordWriter {
     }
   }
 
+  /**
+   * A batch's updates and inserts in one statement (one round trip, atomic): each update a
+   * CTE, and the statement fails (division by zero, rolling it all back) when an update
+   * matched another number of rows than it has changes. The batch is then replayed unit by
+   * unit, each in a transaction that says which update was stale.
+   */
+  async #updateAndInsert(client: PgClient, inserts: string[], values: string[], updates: UpdateGroup[]): Promise<void> {
+    const ctes: string[] = []
+    const checks: string[] = []
+    const params = [...values]
+    updates.forEach((group, k) => {
+      const { text, values: own } = this.#updatePostgres(group, params.length)
+      params.push(...own)
+      ctes.push(`u${k} as (${text} returning 1)`)
+      checks.push(`(select count(*) from u${k}) = ${group.rows}`)
+    })
+    inserts.forEach((sql, i) => ctes.push(`w${i} as (${sql})`))
+    const text = `with ${ctes.join(', ')} select 1 / (case when ${checks.join(' and ')} then 1 else 0 end)`
+    try {
+      await client.query({ name: this.#statementName(text), text, values: params })
+    } catch (error) {
+      if ((error as { code?: string }).code === '22012') throw new StaleWriteError(updates[0]!.entity, updates[0]!.rows, NaN)
+      throw error
+    }
+  }
+
   #statementName(text: string): string {
     let name = this.#prepared.get(text)
     if (!name) this.#prepared.set(text, (name = `rapidsms_write_${this.#prepared.size}`))
@@ -332,12 +363,12 @@ export class RecordWriter {
    * `update t set c = v.c from unnest($1::int[], ...) as v(...) where t.k = v.k`: one
    * statement per table and column set, however many rows; its row count says how many matched.
    */
-  #updatePostgres(group: UpdateGroup): { text: string; values: string[] } {
+  #updatePostgres(group: UpdateGroup, offset = 0): { text: string; values: string[] } {
     const quote = (id: string) => this.#platform.quoteIdentifier(id)
     const columns = [...group.where, ...group.set]
     const names = columns.map((_, i) => (i < group.where.length ? `w${i}` : `s${i}`))
     const values = columns.map((_, i) => arrayLiteral(group.values.map((row) => row[i])))
-    const casts = columns.map((c, i) => `$${i + 1}::${c.type}[]`)
+    const casts = columns.map((c, i) => `$${offset + i + 1}::${c.type}[]`)
     const set = group.set.map((c, i) => `${quote(c.column)} = v.${names[group.where.length + i]}`)
     const where = group.where.map((c, i) => `t.${quote(c.column)} = v.${names[i]}`)
     const text = `update ${quote(group.shape.table)} as t set ${set.join(', ')} from unnest(${casts.join(', ')}) as v(${names.join(', ')}) where ${where.join(' and ')}`

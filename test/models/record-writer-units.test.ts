@@ -94,6 +94,32 @@ describe('the group-commit writer: units held together and versioned updates', (
     expect(rows.map((c) => c.identity)).toEqual(['101', '100'])
   })
 
+  it('applies an update marked beforeInserts first, in a batch with other units', async () => {
+    const em = scratch.db.orm.em.fork()
+    const backend = em.create(Backend, { name: 'b' })
+    await em.flush()
+    const now = new Date()
+    await writer().insert(Connection, { backend, identity: '200', contact: null, createdOn: now, modifiedOn: now })
+    await writer().insert(BackendMessage, row(1))
+    const [moving, other] = [{}, {}]
+    writer().hold(moving)
+    writer().hold(other)
+    const writes = [
+      writer().insert(Connection, { backend: backend.id, identity: '200', contact: null, createdOn: now, modifiedOn: now }, moving),
+      writer().update(Connection, { where: { backend: backend.id as never, identity: '200' }, set: { identity: '201' } }, moving, { beforeInserts: true }),
+      writer().update(BackendMessage, { where: { messageId: 'm1' }, set: { text: 'moved' } }, other),
+      writer().insert(BackendMessage, row(2), other),
+    ]
+    writer().release(moving)
+    writer().release(other)
+    await Promise.all(writes)
+    expect((await scratch.db.orm.em.fork().find(Connection, {}, { orderBy: { id: 'asc' } })).map((c) => c.identity)).toEqual(['201', '200'])
+    expect(await texts()).toEqual([
+      ['m1', 'moved', ''],
+      ['m2', 't2', ''],
+    ])
+  })
+
   it('a unit that was not held commits each write on its own; releasing it does nothing; drain waits for released units', async () => {
     const unit = {}
     writer().release(unit)

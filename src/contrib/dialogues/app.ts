@@ -312,7 +312,7 @@ export class DialogueApp extends AppBase {
     const old = extra.interrupted
     if (old) {
       const ending: SessionRow = { ...old, status: 'interrupted', timers: [], version: old.version + 1, expiresAt: null, wakeAt: null }
-      writes.push(this.#store.write({ session: ending, readVersion: old.version, seq: old.version, event: { type: 'dialogue.interrupt', by: name }, before: null, after: '(interrupted)', sends: [], messageId: msg?.id ?? null, at, endedAt: at }, unit))
+      writes.push(this.#store.write({ session: ending, readVersion: old.version, seq: old.version, event: { type: 'dialogue.interrupt', by: name }, before: null, after: '(interrupted)', sends: [], messageId: msg?.id ?? null, at, endedAt: at, beforeInserts: true }, unit))
     }
     this.router.db.writer.release(unit)
     await Promise.all(writes)

@@ -48,6 +48,8 @@ export interface StepWrite {
   messageId: string | null
   at: Date
   endedAt: Date | null
+  /** The session's update must be applied before the inserts of its commit (it leaves the one active session of its connection for a new one). */
+  beforeInserts?: boolean
 }
 
 const SESSION_COLUMNS = 'id, connection_id, dialogue, status, snapshot, timers, steps, version, started_at, expires_at, wake_at'
@@ -173,7 +175,7 @@ export class SessionStore {
     const sessionWrite =
       step.readVersion === undefined
         ? writer.insert(DialogueSession, { id: session.id, connection: session.connectionId, dialogue: session.dialogue, startedAt: session.startedAt, ...values } as never, unit)
-        : writer.update(DialogueSession, { where: { id: session.id, version: step.readVersion }, set: values as never }, unit)
+        : writer.update(DialogueSession, { where: { id: session.id, version: step.readVersion }, set: values as never }, unit, { beforeInserts: step.beforeInserts })
     const stepWrite = writer.insert(
       DialogueStep,
       {
