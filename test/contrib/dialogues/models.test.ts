@@ -13,5 +13,11 @@ describe(`the dialogue and scheduler tables on ${process.env.RAPIDSMS_TEST_DATAB
     const indexes = scratch.db.dialect === 'sqlite' ? "select name from sqlite_master where type = 'index'" : "select indexname as name from pg_indexes where schemaname = 'public'"
     const names = (await scratch.db.orm.em.fork().getConnection().execute<{ name: string }[]>(indexes)).map((r) => r.name)
     expect(names).toEqual(expect.arrayContaining(['dialogue_session_one_active', 'dialogue_step_unsent', 'dialogue_session_wake_at_index', 'rapidsms_scheduled_task_run_at_index']))
+    if (scratch.db.dialect === 'postgresql') {
+      const types = await scratch.db.orm.em.fork().getConnection().execute<{ column_name: string; data_type: string }[]>(
+        "select column_name, data_type from information_schema.columns where table_name in ('dialogue_session', 'dialogue_step') and column_name in ('snapshot', 'timers', 'event', 'sends') order by column_name",
+      )
+      expect(types.map((t) => [t.column_name, t.data_type])).toEqual([['event', 'json'], ['sends', 'json'], ['snapshot', 'json'], ['timers', 'json']])
+    }
   })
 })
