@@ -19,7 +19,18 @@ function reachable(url: string): Promise<boolean> {
 }
 
 /** Test files that never open a database: they run once. */
-const DATABASE_FREE = ['test/core/**', 'test/machines/**', 'test/runtime/bus/**', 'test/bench/**', 'test/testing/script.test.ts', 'test/testing/fake-clock.test.ts']
+const DATABASE_FREE = [
+  'test/core/**',
+  'test/machines/**',
+  'test/runtime/bus/**',
+  'test/bench/**',
+  'test/testing/script.test.ts',
+  'test/testing/fake-clock.test.ts',
+  // New projects outside the repository, on their own SQLite files: once is enough.
+  'test/cli/startproject*.test.ts',
+  'test/cli/log-format.test.ts',
+  'test/examples/tutorial-doc.test.ts',
+]
 
 export default defineConfig(async () => {
   const withPostgres = process.env.REQUIRE_SERVICES === '1' || (await reachable(POSTGRES))
