@@ -18,14 +18,18 @@ function reachable(url: string): Promise<boolean> {
   })
 }
 
-/** Test files that never open a database: they run once. */
+/** Test files that never open a database: they run once. One a line, so branches add theirs without conflicts. */
 const DATABASE_FREE = [
   'test/core/**',
   'test/machines/**',
   'test/runtime/bus/**',
   'test/bench/**',
+  'test/structure/**',
   'test/testing/script.test.ts',
   'test/testing/fake-clock.test.ts',
+  'test/contrib/dialogues/engine.test.ts',
+  'test/backends/modem/pdu.test.ts',
+  'test/backends/modem/at-*.test.ts',
   // New projects outside the repository, on their own SQLite files: once is enough.
   'test/cli/startproject*.test.ts',
   'test/cli/log-format.test.ts',

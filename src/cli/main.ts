@@ -10,6 +10,7 @@ import { makeMigrations } from './commands/makemigrations.js'
 import { runScriptFiles } from './commands/script.js'
 import { start } from './commands/start.js'
 import { startProject } from './startproject/index.js'
+import { environment } from '../core/environment.js'
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
 const program = new Command('rapidsms')
@@ -48,7 +49,7 @@ program
   .option('--host <host>', 'address the web edge listens on (default: the web.host setting, 127.0.0.1)')
   .option('--port <port>', 'port of the web edge, 0 for any free one (default: the PORT environment variable, else the web.port setting, 8000)', (value) => parsePort(value, '--port'))
   .action(async (options: { migrate: boolean; host?: string; port?: number }) => {
-    const port = options.port ?? (process.env.PORT ? parsePort(process.env.PORT, 'PORT') : undefined)
+    const port = options.port ?? (environment.port ? parsePort(environment.port, 'PORT') : undefined)
     await start(await config(), { ...options, port })
   })
 
@@ -68,7 +69,7 @@ program
   .description("write a migration for the project's own entities (for PostgreSQL and SQLite)")
   .argument('<label>', 'a name for the migration, e.g. AddChoice')
   .option('--out <dir>', 'the folder to write it to', 'migrations')
-  .option('--postgres <url>', 'a PostgreSQL server to compute the PostgreSQL SQL on', process.env.MIGRATIONS_POSTGRES_URL)
+  .option('--postgres <url>', 'a PostgreSQL server to compute the PostgreSQL SQL on', environment.migrationsPostgresUrl)
   .action(async (label: string, options: { out: string; postgres?: string }) => makeMigrations(await config(), label, options, out))
 
 program
@@ -77,7 +78,7 @@ program
   .argument('<files...>', 'script files, each one conversation from a fresh database')
   .option('--strict', 'every reply must be checked, in the order it came, right after the message it answers')
   .action(async (files: string[], options: { strict?: boolean }) => {
-    if (!process.env.RAPIDSMS_LOG_LEVEL) configureLogging({ level: 'warn' })
+    if (!environment.rapidsmsLogLevel) configureLogging({ level: 'warn' })
     const failed = await runScriptFiles(await config(), files, out, { strict: options.strict ?? false })
     process.exitCode = failed ? 1 : 0
   })

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/knex'
 import { Backend } from './backend.js'
 import { Connection } from './connection.js'
-import type { Contact } from './contact.js'
+import { Contact as ContactEntity, type Contact } from './contact.js'
 
 /** The Backend row with this name, created if missing (safe under concurrency). */
 export async function backendRow(em: EntityManager, name: string): Promise<Backend> {
@@ -13,16 +13,16 @@ export async function backendRow(em: EntityManager, name: string): Promise<Backe
 
 /**
  * One Connection per identity on the named backend, with backend and contact loaded,
- * creating the backend and any missing connection (RapidSMS's lookup_connections).
+ * creating the backend and any missing connection (RapidSMS's lookup_connections), created
+ * at `now` (the host's clock).
  */
-export async function lookupConnectionRows(em: EntityManager, backendName: string, identities: string[]): Promise<Connection[]> {
+export async function lookupConnectionRows(em: EntityManager, backendName: string, identities: string[], now: Date = new Date()): Promise<Connection[]> {
   const backend = await backendRow(em, backendName)
   const wanted = [...new Set(identities)]
   const find = () => em.find(Connection, { backend, identity: { $in: wanted } }, { populate: ['contact'] })
   let rows = await find()
   if (rows.length < wanted.length) {
     const have = new Set(rows.map((c) => c.identity))
-    const now = new Date()
     const missing = wanted.filter((identity) => !have.has(identity))
     await em
       .createQueryBuilder(Connection)
@@ -36,13 +36,31 @@ export async function lookupConnectionRows(em: EntityManager, backendName: strin
   return identities.map((identity) => byIdentity.get(identity)!)
 }
 
-/** Link a connection to a contact, in the database and on the object itself. */
-export async function linkContact(em: EntityManager, connection: Connection, contact: Contact | null): Promise<void> {
-  await em.nativeUpdate(Connection, { id: connection.id }, { contact: contact?.id ?? null, modifiedOn: new Date() })
+/** Link a connection to a contact, in the database and on the object itself; modified at `now`. */
+export async function linkContact(em: EntityManager, connection: Connection, contact: Contact | null, now: Date = new Date()): Promise<void> {
+  await em.nativeUpdate(Connection, { id: connection.id }, { contact: contact?.id ?? null, modifiedOn: now })
   connection.contact = contact
 }
 
 /** A contact's default connection: currently its first one, as in RapidSMS. */
 export async function defaultConnection(em: EntityManager, contact: Contact): Promise<Connection | null> {
   return em.findOne(Connection, { contact }, { orderBy: { id: 'asc' }, populate: ['backend'] })
+}
+
+/**
+ * Give the connection's contact this name, creating the contact (and linking it) when the
+ * connection has none; returns the contact. The connection object follows.
+ * @example await nameContact(em, connection, 'Ann')
+ */
+export async function nameContact(em: EntityManager, connection: Connection, name: string): Promise<Contact> {
+  const contact = connection.contact
+  if (contact) {
+    await em.nativeUpdate(ContactEntity, { id: contact.id }, { name, modifiedOn: new Date() })
+    contact.name = name
+    return contact
+  }
+  const created = em.create(ContactEntity, { name, language: '' })
+  await em.flush()
+  await linkContact(em, connection, created)
+  return created
 }

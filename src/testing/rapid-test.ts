@@ -79,9 +79,9 @@ export class RapidTest {
       databaseUrl: this.#scratch.url,
       disablePhases: this.options.disablePhases,
       clock: this.options.clock,
-      observer: {
-        incoming: (msg) => this.inbound.push(msg),
-        outgoing: (msg) => this.outbound.push(msg),
+      inspect: (event) => {
+        if (event.type === 'message.received') this.inbound.push(event.message)
+        else if (event.type === 'message.sending') this.outbound.push(event.message)
       },
     })
     setRouter(this.#host)

@@ -6,7 +6,7 @@ import type { Endpoint, HttpReceiving, InboundView, InboundViewFactory } from '.
 import { ConfigError } from '../core/errors.js'
 import { getLogger } from '../core/logger.js'
 import type { Host } from '../runtime/host.js'
-import { BodyTooLarge, inboundRequest } from './inbound-request.js'
+import { BodyCutOff, BodyTooLarge, inboundRequest } from './inbound-request.js'
 import { anyGuard, backendGuard, type Guard, type GuardRequest } from './protection.js'
 
 const log = getLogger('rapidsms.web')
@@ -41,9 +41,9 @@ export function formInvalidBody(errors: FieldErrors): string {
 /**
  * The web edge as a Hono app: each configured backend with an inbound view at
  * `/backend/<name>/`, the shared endpoints of backend classes (Kannel's delivery reports at
- * `/kannel/delivery-report/`), and `/health`. The router runs inside the request (the
- * blocking router): a gateway gets its answer once the message was processed and its
- * replies sent. `startEdge` serves it; tests and other servers can use the app directly.
+ * `/kannel/delivery-report/`), and `/health`. Each view hands its messages in through its
+ * backend's inbound port, and answers when the routing strategy says (the blocking and
+ * database routers: once the message was processed and its replies sent). `startEdge` serves it; tests and other servers can use the app directly.
  * @example
  * const { app } = createEdge(getRouter())
  * const response = await app.request('/backend/my-provider/?identity=1&text=ping')
@@ -66,6 +66,7 @@ export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; 
     }
   }
 
+  const port = (name: string) => host.backends.get(name)!.backend.inbound
   const app = new Hono()
   const requestLog = options.requestLog ?? host.settings.web.requestLog
   let inFlight = 0
@@ -120,7 +121,9 @@ export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; 
     const parsed = view.parse(request)
     if (!parsed.ok) return invalid(c, name, parsed.errors)
     const { identity, text, fields } = parsed.value
-    await host.receive(text, { backend: { name }, identity }, fields ?? {})
+    // The view is the backend's HTTP inbound source: its port hands the message in, and the
+    // routing strategy says when the gateway may have its answer.
+    await port(name).receive(identity, text, fields ?? {})
     return c.body(view.okBody, 200, TEXT)
   }
   // One parameter route for every backend (not one static route per backend): it keeps Hono
@@ -138,7 +141,7 @@ export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; 
     return c.text('Internal Server Error', 500)
   })
 
-  /** Method check (405), guard (401/403), body (413): the request, or the refusal to answer (logged). */
+  /** Method check (405), guard (401/403), body (413, or 400 when cut off): the request, or the refusal to answer (logged). */
   async function admit(c: Context, methods: readonly string[], guard: Guard, what: string): Promise<InboundRequest | Response> {
     // HEAD is not GET here: RapidSMS's views answer it 405, and it must not run the router.
     const method = c.req.raw.method
@@ -158,6 +161,7 @@ export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; 
         log.warn({ backend: what, ip: peer(c), reason: error.message }, 'request refused')
         return c.text('Payload Too Large', 413)
       }
+      if (error instanceof BodyCutOff) return invalid(c, what, { __all__: error.message })
       throw error
     }
     if (stopping()) return c.text('Service Unavailable', 503, { 'retry-after': '5' })

@@ -5,6 +5,7 @@ import { ConfigError } from '../core/errors.js'
 import { getLogger } from '../core/logger.js'
 import type { Host } from '../runtime/host.js'
 import { createEdge, type EdgeRoutes } from './app.js'
+import { answerClientError } from './client-error.js'
 
 const log = getLogger('rapidsms.web')
 
@@ -44,6 +45,7 @@ export async function startEdge(host: Host, options: EdgeServerOptions = {}): Pr
   const server = serve({ fetch: app.fetch, hostname, port }) as Server
   // Gateways keep connections open between messages; allow more than Node's 5 s default.
   server.keepAliveTimeout = 65_000
+  server.on('clientError', answerClientError)
   await new Promise<void>((resolve, reject) => {
     const failed = (error: NodeJS.ErrnoException) => {
       server.off('listening', listening)

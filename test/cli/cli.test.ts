@@ -63,9 +63,10 @@ describe('rapidsms migrate and start', () => {
     const env = { DATABASE_URL: scratch.url }
     const first = await rapidsms(['migrate'], { cwd: project, env })
     expect(first.code).toBe(0)
-    expect(first.stdout).toMatch(/Applying 3 migration\(s\)/)
+    expect(first.stdout).toMatch(/Applying 4 migration\(s\)/)
     expect(first.stdout).toMatch(/applied Migration\d+Initial/)
     expect(first.stdout).toMatch(/applied Migration\d+ForeignKeyIndexes/)
+    expect(first.stdout).toMatch(/applied Migration\d+ScheduledTask/)
     expect(first.stdout).toMatch(/applied Migration\d+BackendMessage/)
     const second = await rapidsms(['migrate'], { cwd: project, env })
     expect(second.stdout).toMatch(/No migrations to apply/)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { BackendSendError, DatabaseBackend, EchoHandler, HandlersApp, Host, MockBackend, PingHandler, type IncomingMessage } from '../../src/index.js'
 import { BackendMessage } from '../../src/backends/database/index.js'
 import { deliveryReportEndpoint, KannelBackend } from '../../src/backends/kannel/index.js'
-import { DbMessage, dbRouterEntities, dbRouterMigrations, groupTransmissions, messageStatus, Transmission } from '../../src/runtime/db-router/index.js'
+import { DatabaseRouter, DbMessage, dbRouterEntities, dbRouterMigrations, groupTransmissions, messageStatus, Transmission } from '../../src/runtime/routing/database/index.js'
 import { scratchDatabase } from '../../src/testing/index.js'
 import { useRapidTest } from '../../src/testing/vitest.js'
 import { schemaWith, useScratchDatabase } from '../support/database.js'
@@ -113,7 +113,7 @@ describe('the DatabaseRouter (behaviours 67-71)', () => {
 
   /** An outgoing message to 4 identities on mockbackend whose first 2 transmissions are already `first` (RapidSMS's create_trans). */
   async function fourTransmissions(first: 'S' | 'E') {
-    const db = rapid.router.dbRouter!
+    const db = rapid.router.routing as DatabaseRouter
     const connections = await rapid.lookupConnections(['1', '2', '3', '4'])
     const id = await db.queueMessage('O', connections, 'test')
     const ids = (await em().find(Transmission, { message: id }, { orderBy: { id: 'asc' } })).map((t) => t.id)
@@ -222,10 +222,10 @@ describe('a host with the DatabaseRouter resumes what a stopped one left', () =>
       const [phone] = await first.lookupConnections('mockbackend', ['5551212'])
       const [other] = await first.lookupConnections('mockbackend', ['5552323'])
       // As if the host had stopped after storing these and before processing or sending them.
-      const incomingId = await first.dbRouter!.queueMessage('I', [phone!], 'ping', { external_id: 'EXT-1' })
+      const incomingId = await (first.routing as DatabaseRouter).queueMessage('I', [phone!], 'ping', { external_id: 'EXT-1' })
       // A reply to a message received earlier: it is sent with that message's external_id.
-      const answered = await first.dbRouter!.queueMessage('I', [other!], 'hi', { external_id: 'EXT-2' }, { status: 'R' })
-      const outgoingId = await first.dbRouter!.queueMessage('O', [other!], 'left over', {}, { status: 'P', inResponseTo: answered })
+      const answered = await (first.routing as DatabaseRouter).queueMessage('I', [other!], 'hi', { external_id: 'EXT-2' }, { status: 'R' })
+      const outgoingId = await (first.routing as DatabaseRouter).queueMessage('O', [other!], 'left over', {}, { status: 'P', inResponseTo: answered })
       await first.stop()
 
       const second = await Host.start(settings, { databaseUrl: scratch.url })

@@ -90,6 +90,28 @@ describe('generic HTTP backend view (section J)', () => {
     expect(rapid.inbound[0]!.text).toBe('multi')
   })
 
+  it.each([
+    ['without its boundary', 'multipart/form-data', 'identity=1&text=x', 'The body is not a valid multipart form: its Content-Type has no boundary.'],
+    ['that is urlencoded text', 'multipart/form-data; boundary=abc', 'identity=1&text=x', 'The body is not a valid multipart form.'],
+    ['cut before its closing boundary', 'multipart/form-data; boundary=abc', '--abc\r\nContent-Disposition: form-data; name="text"\r\n\r\nx\r\n--abc', 'The body is not a valid multipart form.'],
+  ])('a multipart body %s -> 400 saying so, nothing stored', async (_, contentType, body, line) => {
+    const logs = captureLogs('warn')
+    expect(await answer(await call('/backend/http/', { method: 'POST', body, headers: { 'content-type': contentType } }))).toEqual([400, `form failed to validate\n${line}`])
+    logs.stop()
+    expect(logs.lines.find((l) => l.msg === 'form failed to validate')).toMatchObject({ backend: 'http' })
+    await nothingStored()
+  })
+
+  it('a multipart form over web.bodyLimit sent in chunks -> 413, nothing stored', async () => {
+    const part = `--abc\r\nContent-Disposition: form-data; name="text"\r\n\r\n${'x'.repeat(5000)}\r\n--abc--\r\n`
+    const response = await rawRequest([
+      'POST /backend/http/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: multipart/form-data; boundary=abc\r\nTransfer-Encoding: chunked\r\n\r\n',
+      `${part.length.toString(16)}\r\n${part}\r\n0\r\n\r\n`,
+    ])
+    expect(response).toMatch(/^HTTP\/1\.1 413 /)
+    await nothingStored()
+  })
+
   it.each(['PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'])('%s -> 405 naming the allowed methods, nothing received (56)', async (method) => {
     const response = await call('/backend/http/?identity=1&text=x', { method })
     expect(response.status).toBe(405)
@@ -174,6 +196,32 @@ describe('generic HTTP backend view (section J)', () => {
     const response = await rawRequest([head(`Content-Length: ${body.length}\r\n`), body.slice(0, 10), body.slice(10)])
     expect(response).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nOK$/)
     expect(rapid.inbound.map((m) => m.text)).toEqual(['slow client'])
+  })
+
+  it('a body cut off before its Content-Length is refused (400, a warning, not an error), nothing stored', async () => {
+    const logs = captureLogs('warn')
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(new URL(edge.url).port as unknown as number, '127.0.0.1')
+      socket.on('connect', () => socket.end(`${head('Content-Length: 100\r\n')}identity=1&text=cut`))
+      socket.on('close', () => resolve())
+      socket.on('error', reject)
+      socket.resume()
+    })
+    await expect.poll(() => logs.lines.find((l) => l.msg === 'form failed to validate')).toMatchObject({ backend: 'http', errors: { __all__: 'The body was cut off after 19 bytes.' } })
+    logs.stop()
+    expect(logs.lines.filter((l) => l.level >= 50)).toEqual([])
+    await nothingStored()
+  })
+
+  it.each([
+    ['a Content-Length that is not a number', 'Content-Length: 12x\r\n', 400, 'The request is not valid HTTP: Invalid character in Content-Length.'],
+    ['both Content-Length and Transfer-Encoding', 'Content-Length: 5\r\nTransfer-Encoding: chunked\r\n', 400, "The request is not valid HTTP: Transfer-Encoding can't be present with Content-Length."],
+    ['headers over 16 KB', `X-Padding: ${'p'.repeat(20_000)}\r\n`, 431, 'The request is not valid HTTP: Header overflow.'],
+  ])('%s -> %i with a line saying what was wrong, nothing stored', async (_, extra, status, line) => {
+    const response = await rawRequest([head(extra)])
+    expect(response).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `))
+    expect(response.split('\r\n\r\n')[1]).toBe(`${line}\n`)
+    await nothingStored()
   })
 
   it('a chunked body over web.bodyLimit -> 413, nothing stored', async () => {
@@ -264,6 +312,11 @@ describe('Vumi backend view (section L)', () => {
     expect(rapid.inbound[0]!.fields).toMatchObject({ external_id: message.message_id, in_reply_to: '', group: '', session_event: 'resume' })
     const sent = JSON.parse(gateway.requests[0]!.body) as Record<string, unknown>
     expect(sent).toMatchObject({ content: 'ping', to_addr: ['127.0.0.1:38634'], in_reply_to: message.message_id, session_event: null })
+  })
+
+  it('reads the JSON body whatever the content type says, multipart included, as RapidSMS reads request.body', async () => {
+    expect(await answer(await post(message, '/backend/vumi/', { 'content-type': 'multipart/form-data' }))).toEqual([200, ''])
+    expect(rapid.inbound.map((m) => m.text)).toEqual(['ping'])
   })
 
   it('GET -> 405; invalid JSON or missing fields -> 400, nothing stored (65)', async () => {

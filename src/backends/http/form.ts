@@ -15,6 +15,11 @@ export interface InboundRequest {
   body: Uint8Array
   /** The content-type header, if any. */
   contentType?: string
+  /**
+   * The text fields of a `multipart/form-data` body, read by the web edge (reading one is
+   * asynchronous; views are not), or why they could not be read. Absent for other bodies.
+   */
+  multipart?: { ok: true; fields: Map<string, string> } | { ok: false; reason: string }
 }
 
 /** Field name -> the reason it was refused, as Django forms word it. */
@@ -43,6 +48,12 @@ export const messages = {
   json: 'The body is not valid JSON.',
   utf8: 'The body is not valid UTF-8.',
   jsonObject: 'The body must be a JSON object.',
+  charset: (name: string) => `The charset "${name}" is not one this server can decode.`,
+  notForm: (contentType: string | undefined) =>
+    `The body is ${contentType ? `"${contentType}"` : 'of no declared type'}, not a form: send application/x-www-form-urlencoded or multipart/form-data.`,
+  multipart: 'The body is not a valid multipart form.',
+  noBoundary: 'The body is not a valid multipart form: its Content-Type has no boundary.',
+  tooDeep: 'The value is nested too deeply.',
 } as const
 
 /**

@@ -1,7 +1,8 @@
 import { ConfigError } from '../../core/errors.js'
 import { IDENTITY_MAX } from '../../core/config.js'
 import type { BackendConfig } from '../base.js'
-import { cleanChar, contentTypeCharset, decodeForm, isUrlencoded, bodyText, type FieldErrors, type InboundMessage, type InboundRequest, type Parsed } from './form.js'
+import { cleanChar, decodeForm, type FieldErrors, type InboundMessage, type InboundRequest, type Parsed } from './form.js'
+import { readFormBody } from './form-body.js'
 import type { InboundView } from './view.js'
 
 /** The request parameters that carry the sender and the text (RapidSMS's `params`). */
@@ -14,19 +15,21 @@ export const DEFAULT_PARAMS: GenericHttpParams = { identityName: 'identity', tex
 
 /**
  * Parse a request to the generic HTTP view (GenericHttpBackendView + GenericHttpForm):
- * GET reads the query string, POST the urlencoded form body. Both parameters are required
- * and trimmed; others are ignored (behaviours 56-60).
+ * GET reads the query string, POST the form body (urlencoded or multipart). Both parameters
+ * are required and trimmed; others are ignored (behaviours 56-60). A POST body that cannot
+ * be read as a form is refused with the reason alone (see readFormBody).
  *
  *   GET /backend/http/?identity=1112223333&text=hi+there
  *   POST /backend/http/   identity=1112223333&text=hi+there
  */
 export function parseGenericHttp(request: InboundRequest, params: GenericHttpParams = DEFAULT_PARAMS): Parsed<InboundMessage> {
-  const data =
-    request.method === 'GET'
-      ? decodeForm(request.query)
-      : isUrlencoded(request.contentType)
-        ? decodeForm(bodyText(request), contentTypeCharset(request.contentType))
-        : new Map<string, string>()
+  let data: Map<string, string>
+  if (request.method === 'GET') data = decodeForm(request.query)
+  else {
+    const form = readFormBody(request)
+    if (!form.ok) return { ok: false, errors: { __all__: form.reason } }
+    data = form.fields
+  }
   const errors: FieldErrors = {}
   const text = cleanChar(errors, params.textName, data.get(params.textName))
   const identity = cleanChar(errors, params.identityName, data.get(params.identityName), { maxLength: IDENTITY_MAX })

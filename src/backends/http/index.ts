@@ -57,4 +57,6 @@ export { genericHttpInbound, parseGenericHttp, genericHttpParams, DEFAULT_PARAMS
 export { buildHttpRequest, httpOptions, type HttpOptions } from './outbound.js'
 export { gatewayRequest, basicAuth, requestTimeout, DEFAULT_TIMEOUT_MS, type GatewayRequest, type GatewayResponse } from './client.js'
 export { FORM_INVALID, decodeForm, decodeFormBytes, urlencode, quotePlus, cleanChar, type InboundRequest, type InboundMessage, type FieldErrors, type Parsed } from './form.js'
+export { readFormBody, type FormBody } from './form-body.js'
+export { decodeText, knownCharset } from './charset.js'
 export type { InboundView, InboundViewFactory, Endpoint, EndpointAnswer, HttpReceiving } from './view.js'

@@ -109,9 +109,12 @@ export function parseDateTime(value: string): Date | undefined {
   } else return undefined
   const [h = 0, mi = 0, s = 0] = parts.slice(0, 3).map((p) => Number(p ?? 0))
   const ms = Math.floor(Number(`0.${parts[3] ?? '0'}`) * 1000)
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined
-  let time = Date.UTC(y, mo - 1, d, h, mi, s, ms)
-  const check = new Date(time)
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined
+  // Not Date.UTC(y, ...): it reads the years 0-99 as 1900-1999.
+  const check = new Date(0)
+  check.setUTCFullYear(y, mo - 1, d)
+  check.setUTCHours(h, mi, s, ms)
+  let time = check.getTime()
   if (check.getUTCDate() !== d || check.getUTCMonth() !== mo - 1) return undefined
   if (zone && zone.toUpperCase() !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1

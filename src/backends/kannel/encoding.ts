@@ -101,14 +101,5 @@ export function encodeText(text: string, charset: Charset, errors: EncodeErrors,
   return charset === 'utf-16' ? Buffer.concat([Buffer.from([0xff, 0xfe]), out]) : out
 }
 
-// GSM 03.38 default alphabet and its extension table: texts made only of these fit coding 0.
-const GSM_BASIC =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà'
-const GSM_EXTENSION = '\f^{}\\[~]|€'
-const GSM = new Set([...GSM_BASIC, ...GSM_EXTENSION])
-
-/** Can the text be sent in the GSM 7-bit alphabet (Kannel coding 0) without loss? */
-export function fitsGsm7(text: string): boolean {
-  for (const char of text) if (!GSM.has(char)) return false
-  return true
-}
+// The GSM 7-bit alphabet lives with the modem's PDU codec: texts made only of its characters fit coding 0.
+export { fitsGsm7 } from '../modem/pdu/gsm7.js'

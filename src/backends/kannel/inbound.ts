@@ -1,7 +1,7 @@
 import { IDENTITY_MAX } from '../../core/config.js'
-import { cleanChar, decodeFormBytes, type FieldErrors, type InboundMessage, type InboundRequest, type Parsed } from '../http/form.js'
+import { cleanChar, decodeFormBytes, messages, type FieldErrors, type InboundMessage, type InboundRequest, type Parsed } from '../http/form.js'
 import type { InboundView } from '../http/view.js'
-import { decodeText } from '../http/charset.js'
+import { decodeText, knownCharset } from '../http/charset.js'
 
 const utf8 = new TextDecoder('utf-8')
 
@@ -13,18 +13,21 @@ const utf8 = new TextDecoder('utf-8')
  *   GET /backend/kannel-fake-smsc/?id=123&text=h%C3%A9llo&charset=UTF-8&coding=0
  *   GET /backend/kannel-fake-smsc/?id=123&text=%06E%061%06-%06(%06'&charset=UTF-16BE&coding=2
  *
- * `id` and `text` are required and trimmed; `charset` and `coding` are optional.
+ * `id` and `text` are required and trimmed; `charset` and `coding` are optional. A charset
+ * the server cannot decode the text from is refused, naming it (RapidSMS would read the
+ * bytes as UTF-8).
  */
 export function parseKannelInbound(request: InboundRequest): Parsed<InboundMessage> {
   const data = decodeFormBytes(request.query)
   const errors: FieldErrors = {}
   const charset = cleanChar(errors, 'charset', optional(data.get('charset')), { required: false })
   const coding = cleanChar(errors, 'coding', optional(data.get('coding')), { required: false })
+  if (charset && !knownCharset(charset)) errors.charset = messages.charset(charset)
   const rawText = data.get('text')
   const text = cleanChar(errors, 'text', rawText === undefined ? undefined : decodeText(rawText, charset))
   const identity = cleanChar(errors, 'id', optional(data.get('id')), { maxLength: IDENTITY_MAX })
-  if (text === undefined || identity === undefined || charset === undefined || coding === undefined) return { ok: false, errors }
-  return { ok: true, value: { identity, text } }
+  if (Object.keys(errors).length) return { ok: false, errors }
+  return { ok: true, value: { identity: identity!, text: text! } }
 }
 
 function optional(bytes: Uint8Array | undefined): string | undefined {

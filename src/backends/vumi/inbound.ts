@@ -11,11 +11,24 @@ export const VUMI_OPTIONAL = ['in_reply_to', 'session_event', 'content', 'group'
 // UnicodeDecodeError is the ValueError its view catches), and a BOM is kept, so JSON refuses it.
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
-/** How Django's CharField reads a JSON value: null and empty containers are empty. */
-function asText(value: unknown): string | undefined {
+/** How Django's CharField reads a JSON value: null and empty containers are empty; null when nested too deeply to write. */
+function asText(value: unknown): string | undefined | null {
   if (value === null || value === undefined) return undefined
   if (typeof value === 'object' && (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0)) return undefined
-  return pythonStr(value)
+  try {
+    return pythonStr(value)
+  } catch (error) {
+    if (error instanceof RangeError) return null
+    throw error
+  }
+}
+
+/** One field of the message, cleaned as its CharField would be. */
+function field(errors: FieldErrors, name: string, value: unknown, options: Parameters<typeof cleanChar>[3]): string | undefined {
+  const text = asText(value)
+  if (text !== null) return cleanChar(errors, name, text, options)
+  errors[name] = messages.tooDeep
+  return undefined
 }
 
 /**
@@ -50,11 +63,11 @@ export function parseVumiInbound(request: InboundRequest): Parsed<InboundMessage
   const errors: FieldErrors = {}
   const fields: Record<string, string> = {}
   for (const name of VUMI_REQUIRED) {
-    const value = cleanChar(errors, name, asText(body[name]), name === 'from_addr' ? { maxLength: IDENTITY_MAX } : {})
+    const value = field(errors, name, body[name], name === 'from_addr' ? { maxLength: IDENTITY_MAX } : {})
     if (value !== undefined) fields[name] = value
   }
   for (const name of VUMI_OPTIONAL) {
-    const value = cleanChar(errors, name, asText(body[name]), { required: false })
+    const value = field(errors, name, body[name], { required: false })
     if (value !== undefined) fields[name] = value
   }
   if (Object.keys(errors).length) return { ok: false, errors }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { RapidTest } from '../../testing/rapid-test.js'
 import { formatFailure, parseScript, runSteps, ScriptSyntaxError, type Script, type ScriptOptions } from '../../testing/script.js'
 import type { LoadedConfig } from '../load-config.js'
+import { environment } from '../../core/environment.js'
 
 /**
  * `rapidsms script FILE...`: run conversation scripts against the project: its apps and
@@ -24,7 +25,7 @@ export async function runScriptFiles(config: LoadedConfig, files: string[], out:
     settings: config.settings,
     mockProjectBackends: true,
     fixtures: true,
-    databaseUrl: process.env.DATABASE_URL,
+    databaseUrl: environment.databaseUrl,
   })
   await harness.setup()
   let passed = 0

@@ -36,8 +36,9 @@ export class MessageLogApp extends AppBase {
     if (!connection) throw new ValidationError('connections', `message ${msg.id} has no connection to log`)
     // Incoming messages are logged as received, whatever earlier apps did to msg.text.
     const text = direction === INCOMING ? msg.rawText : msg.text
-    const row = messageLogRow({ connection, contact: connection.contact, direction, text })
-    msg.scope.track(this.router.db.writer.insert(Message, row))
+    const row = messageLogRow({ connection, contact: connection.contact, direction, text, date: this.router.clock.date() })
+    // In the unit of the message's scope: an app holding it (a dialogue step) commits with it.
+    msg.scope.track(this.router.db.writer.insert(Message, row, msg.scope))
     return row
   }
 }

@@ -6,13 +6,19 @@ export class FormatError extends RapidSMSError {
   override name = 'FormatError'
 }
 
+/** The widest field a template may ask for (Python's limit is memory; a reply is an SMS). */
+const MAX_WIDTH = 100_000
+/** The most digits %f writes after the point (JavaScript's toFixed stops there). */
+const MAX_PRECISION = 100
+
 // %(name)s with Python's optional flags, width and precision; %% is a literal percent sign.
 const SPEC = /%(?:\(([^)]*)\))?([#0 +-]*)(\d+|\*)?(?:\.(\d+))?([sradiufFgGeExXoc%])?/g
 
 /**
  * Python's `template % mapping` for the conversions RapidSMS strings use: `%(name)s`,
  * `%(name)d`, `%(name)r` and `%%`. RapidSMS formats every DEFAULT_RESPONSE this way, so a
- * literal percent sign must be written `%%`.
+ * literal percent sign must be written `%%`. Any template Python would refuse, and widths
+ * over 100,000 or %f precisions over 100, throw FormatError.
  * @example pythonFormat('Sorry, %(project_name)s could not understand your message.', { project_name: 'Clinic' })
  */
 export function pythonFormat(template: string, values: Record<string, unknown>): string {
@@ -21,7 +27,11 @@ export function pythonFormat(template: string, values: Record<string, unknown>):
     if (key === undefined || !conversion || conversion === '%' || width === '*') {
       throw new FormatError(`"${template}" is not a valid format: write %% for a literal % and %(name)s for a value`)
     }
-    if (!(key in values)) throw new FormatError(`"${template}" needs a value named "${key}"`)
+    if (!Object.hasOwn(values, key)) throw new FormatError(`"${template}" needs a value named "${key}"`)
+    if (width !== undefined && Number(width) > MAX_WIDTH) throw new FormatError(`"${template}": width too big (at most ${MAX_WIDTH})`)
+    if (precision !== undefined && Number(precision) > MAX_PRECISION && 'fF'.includes(conversion)) {
+      throw new FormatError(`"${template}": precision too big for %${conversion} (at most ${MAX_PRECISION})`)
+    }
     return pad(convert(values[key], conversion, precision, template), flags, width)
   })
 }

@@ -27,15 +27,28 @@ describe('generic HTTP inbound form (section J)', () => {
     expect(parseGenericHttp(post('identity=1&text=%93hi%94+%80', 'application/x-www-form-urlencoded; charset=windows-1252'))).toEqual({ ok: true, value: { identity: '1', text: '“hi” €' } })
     expect(parseGenericHttp(post('identity=1&text=%93hi', 'application/x-www-form-urlencoded; charset=iso-8859-1'))).toEqual({ ok: true, value: { identity: '1', text: '\u0093hi' } })
     expect(parseGenericHttp(post('identity=1&text=caf%C3%A9', 'application/x-www-form-urlencoded; charset=UTF-8'))).toEqual({ ok: true, value: { identity: '1', text: 'café' } })
-    // An unknown charset is read as UTF-8.
-    expect(parseGenericHttp(post('identity=1&text=caf%C3%A9', 'application/x-www-form-urlencoded; charset=x-unknown'))).toEqual({ ok: true, value: { identity: '1', text: 'café' } })
   })
 
-  it('a POST body that is not a form is no data', () => {
+  it('a charset it cannot decode is refused naming it, where Django would read UTF-8 into replacement characters', () => {
+    expect(parseGenericHttp(post('identity=1&text=caf%E9', 'application/x-www-form-urlencoded; charset=x-unknown'))).toEqual({
+      ok: false,
+      errors: { __all__: 'The charset "x-unknown" is not one this server can decode.' },
+    })
+  })
+
+  it('a POST body that is not a form is refused saying so; an empty one is a form without fields', () => {
     expect(parseGenericHttp(post('{"identity":"1","text":"x"}', 'application/json'))).toEqual({
       ok: false,
-      errors: { text: 'This field is required.', identity: 'This field is required.' },
+      errors: { __all__: 'The body is "application/json", not a form: send application/x-www-form-urlencoded or multipart/form-data.' },
     })
+    expect(parseGenericHttp({ method: 'POST', query: '', body: Buffer.from('identity=1&text=x') })).toMatchObject({ errors: { __all__: expect.stringContaining('of no declared type') } })
+    expect(parseGenericHttp(post('', 'text/plain'))).toEqual({ ok: false, errors: { text: 'This field is required.', identity: 'This field is required.' } })
+  })
+
+  it('a multipart POST reads the text fields the edge parsed, or refuses with its reason', () => {
+    const multipart = (parsed: InboundRequest['multipart']) => ({ ...post('...', 'multipart/form-data; boundary=x'), multipart: parsed })
+    expect(parseGenericHttp(multipart({ ok: true, fields: new Map([['identity', ' 1 '], ['text', 'hi']]) }))).toEqual({ ok: true, value: { identity: '1', text: 'hi' } })
+    expect(parseGenericHttp(multipart({ ok: false, reason: 'The body is not a valid multipart form.' }))).toEqual({ ok: false, errors: { __all__: 'The body is not a valid multipart form.' } })
   })
 
   it('custom parameter names replace the defaults, which are then refused (57)', () => {

@@ -76,8 +76,14 @@ describe('Kannel delivery reports (behaviour 64)', () => {
     ['11/27/2026 10:59:25', '2026-11-27T10:59:25.000Z'],
     ['11/27/26', '2026-11-27T00:00:00.000Z'],
     ['2026-11-27 10:59:25.123456+00:00', '2026-11-27T10:59:25.123Z'],
+    ['0099-02-28 00:00:00', '0099-02-28T00:00:00.000Z'],
+    ['0001-01-01', '0001-01-01T00:00:00.000Z'],
   ])('date_sent %s is %s', (input, iso) => {
     expect(parseDateTime(input)?.toISOString()).toBe(iso)
+  })
+
+  it.each(['0000-01-01', '2026-02-29', '2026-13-01', '2026-11-27 24:00'])('date_sent %s is not a date (Python has no year 0)', (input) => {
+    expect(parseDateTime(input)).toBeUndefined()
   })
 })
 

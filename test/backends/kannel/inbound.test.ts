@@ -53,6 +53,7 @@ describe('Kannel inbound (behaviour 61), replaying requests captured from Kannel
     ['blank text', 'id=1&text=+', { text: 'This field is required.' }],
     ['a blank UCS-2 text', 'id=1&text=%00+&charset=UTF-16BE&coding=2', { text: 'This field is required.' }],
     ['an id over 100 characters', `id=${'9'.repeat(101)}&text=x`, { id: 'Ensure this value has at most 100 characters (it has 101).' }],
+    ['a charset the server cannot decode', 'id=1&text=caf%E9&charset=X-KLINGON&coding=0', { charset: 'The charset "X-KLINGON" is not one this server can decode.' }],
   ])('%s is invalid, naming the field', (_, query, errors) => {
     expect(parseKannelInbound(get(query))).toEqual({ ok: false, errors })
   })

@@ -77,6 +77,14 @@ describe('Vumi inbound (behaviour 65)', () => {
     expect(empty.ok && [empty.value.fields?.group, empty.value.text]).toEqual(['', ''])
   })
 
+  it('a value nested too deeply to write as Python text is refused, naming its field (not a stack overflow)', () => {
+    const depth = 100_000
+    const body = JSON.stringify({ ...message, content: '#' }).replace('"#"', `${'['.repeat(depth)}1${']'.repeat(depth)}`)
+    expect(parseVumiInbound(post(body))).toEqual({ ok: false, errors: { content: 'The value is nested too deeply.' } })
+    const shallow = parseVumiInbound(post({ ...message, content: [[['a']]] }))
+    expect(shallow.ok && shallow.value.text).toBe("[[['a']]]")
+  })
+
   it('reads JSON whatever the content type', () => {
     expect(parseVumiInbound(post(message, 'application/x-www-form-urlencoded')).ok).toBe(true)
     expect(parseVumiInbound(post(message, undefined as never)).ok).toBe(true)

@@ -170,4 +170,15 @@ describe('translate and pythonFormat', () => {
     expect(() => pythonFormat('%(p)x', { p: 'Clinic' })).toThrow(FormatError)
     expect(() => pythonFormat('%(p)c', { p: 'ab' })).toThrow(FormatError)
   })
+
+  it('a name only the prototype of the values has is missing, as a dict has no such key', () => {
+    expect(() => pythonFormat('%(toString)s %(constructor)s', { project_name: 'x' })).toThrow(/needs a value named "toString"/)
+  })
+
+  it('absurd widths and %f precisions are a FormatError, not a RangeError from deep inside', () => {
+    expect(() => pythonFormat('%(p)999999999s', { p: 'x' })).toThrow(FormatError)
+    expect(() => pythonFormat('%(f).101f', { f: 1 })).toThrow(/precision too big for %f/)
+    expect(pythonFormat('%(f).100f', { f: 1 })).toBe(`1.${'0'.repeat(100)}`)
+    expect(pythonFormat('%(p).101s', { p: 'abc' })).toBe('abc')
+  })
 })

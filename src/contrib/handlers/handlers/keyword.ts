@@ -12,6 +12,24 @@ addCatalogs(catalogs)
 
 const compiled = new WeakMap<Function, RegExp>()
 
+/**
+ * A keyword expression as KeywordHandler matches it: group 1 is the text after the keyword
+ * (undefined when nothing follows). Dialogue triggers use the same rules.
+ * @example compileKeyword('register|reg|join').exec('JOIN Ann')?.[1] // 'Ann'
+ */
+export function compileKeyword(keyword: string): RegExp {
+  // RapidSMS: leading whitespace, the keyword (in a non-capturing group so it may be an
+  // alternation), any run of whitespace , ; : and the rest, which may span lines. No word
+  // boundary: "echohello" is ECHO + "hello" (behaviours 30-32). Whitespace is Python's,
+  // and case is folded as Python folds it (ſ is s) unless the keyword is not valid in
+  // JavaScript's Unicode mode.
+  const source = `^[${PYTHON_WHITESPACE}]*(?:${keyword})[${PYTHON_WHITESPACE},;:]*([^${PYTHON_WHITESPACE},;:].*)?$`
+  try {
+    return new RegExp(source, 'isu')
+  } catch {
+    return new RegExp(source, 'is')
+  }
+}
 
 /**
  * A handler for messages that start with a keyword (docs 21.3.2): `handle(rest)` gets the
@@ -39,17 +57,7 @@ export abstract class KeywordHandler extends BaseHandler {
     let regex = compiled.get(this)
     if (!regex) {
       if (!this.keyword) throw new HandlerError('KeywordHandler must define a keyword.')
-      // RapidSMS: leading whitespace, the keyword (in a non-capturing group so it may be an
-      // alternation), any run of whitespace , ; : and the rest, which may span lines. No word
-      // boundary: "echohello" is ECHO + "hello" (behaviours 30-32). Whitespace is Python's,
-      // and case is folded as Python folds it (ſ is s) unless the keyword is not valid in
-      // JavaScript's Unicode mode.
-      const source = `^[${PYTHON_WHITESPACE}]*(?:${this.keyword})[${PYTHON_WHITESPACE},;:]*([^${PYTHON_WHITESPACE},;:].*)?$`
-      try {
-        regex = new RegExp(source, 'isu')
-      } catch {
-        regex = new RegExp(source, 'is')
-      }
+      regex = compileKeyword(this.keyword)
       compiled.set(this, regex)
     }
     return regex

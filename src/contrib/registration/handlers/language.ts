@@ -32,7 +32,7 @@ export class LanguageHandler extends KeywordHandler {
       return
     }
     const [code, name] = found
-    await this.em.nativeUpdate(Contact, { id: contact.id }, { language: code, modifiedOn: new Date() })
+    await this.em.nativeUpdate(Contact, { id: contact.id }, { language: code, modifiedOn: this.router.clock.date() })
     contact.language = code
     this.respond(this.t('I will speak to you in %(language)s.', { language: this.t(name) }))
   }

@@ -20,7 +20,7 @@ export class RegisterHandler extends KeywordHandler {
   async handle(text: string): Promise<void> {
     const contact = this.em.create(Contact, { name: text, language: '' })
     await this.em.flush()
-    await linkContact(this.em, this.msg.connections[0] as Connection, contact)
+    await linkContact(this.em, this.msg.connections[0] as Connection, contact, this.router.clock.date())
     this.respond(this.t('Thank you for registering, %(name)s!', { name: contact.name }))
   }
 }
