@@ -1,13 +1,19 @@
 import type { EntitySchema } from '@mikro-orm/core'
 import type { z } from 'zod'
 import type { IncomingMessage, OutgoingMessage } from '../core/messages/index.js'
-import type { MigrationEntry } from '../models/index.js'
+import type { AdminEntry, MigrationEntry } from '../models/index.js'
 import type { RouterServices } from './router.js'
 
 /** What a phase method may return; only exact `true` (or `false` for outgoing) matters. */
 export type PhaseResult = boolean | void | undefined | unknown
 export type IncomingPhase = 'filter' | 'parse' | 'handle' | 'default' | 'cleanup'
 export type Phase = IncomingPhase | 'outgoing'
+
+/** An app's web pages, as the site mounts them (see `PageModule` in rapidsms/web). */
+export interface AppPages {
+  readonly path: string
+  readonly title: string
+}
 
 /**
  * The phase API users subclass (docs chapter 6). Every method may be async.
@@ -29,6 +35,10 @@ export abstract class AppBase {
   static migrations?: MigrationEntry[]
   /** The app's name in logs and `<app: name>`; defaults to the class name. */
   static appName?: string
+  /** The web pages this app adds to the site (`definePages` in rapidsms/web). */
+  static pages?: AppPages
+  /** Entities this app shows in the admin (its list, add, change and delete pages). */
+  static admin?: AdminEntry[]
 
   constructor(readonly router: RouterServices) {}
 

@@ -6,6 +6,7 @@ import { loadConfig } from './load-config.js'
 import { prettyLines } from './pretty-lines.js'
 import { loadData } from './commands/loaddata.js'
 import { migrate } from './commands/migrate.js'
+import { createSuperuser } from './commands/createsuperuser.js'
 import { makeMigrations } from './commands/makemigrations.js'
 import { runScriptFiles } from './commands/script.js'
 import { start } from './commands/start.js'
@@ -63,6 +64,15 @@ program
   .command('loaddata')
   .description("load the fixtures setting's data (e.g. the choices to vote for) into the project's database")
   .action(async () => loadData(await config(), out))
+
+program
+  .command('createsuperuser')
+  .description('create a user who may log in to every web page and the admin')
+  .option('--username <name>', 'the username (asked for unless given)')
+  .option('--email <address>', 'the email address (asked for unless given, or with --no-input)')
+  .option('--password <password>', 'the password; visible to other users of this machine, so prefer RAPIDSMS_SUPERUSER_PASSWORD with --no-input')
+  .option('--no-input', 'ask nothing: take --username, --email and the password from --password or RAPIDSMS_SUPERUSER_PASSWORD')
+  .action(async (options: { username?: string; email?: string; password?: string; input: boolean }) => createSuperuser(await config(), options, out))
 
 program
   .command('makemigrations')

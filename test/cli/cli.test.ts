@@ -68,6 +68,7 @@ describe('rapidsms migrate and start', () => {
     expect(first.stdout).toMatch(/applied Migration\d+ForeignKeyIndexes/)
     expect(first.stdout).toMatch(/applied Migration\d+ScheduledTask/)
     expect(first.stdout).toMatch(/applied Migration\d+BackendMessage/)
+    expect(first.stdout).toMatch(/applied Migration\d+Accounts/)
     const second = await rapidsms(['migrate'], { cwd: project, env })
     expect(second.stdout).toMatch(/No migrations to apply/)
     const list = await rapidsms(['migrate', '--list'], { cwd: project, env })

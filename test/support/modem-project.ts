@@ -5,7 +5,7 @@ import { AppBase, type AppClass } from '../../src/apps/index.js'
 import type { Clock } from '../../src/core/clock.js'
 import type { IncomingMessage } from '../../src/core/messages/index.js'
 import { Host } from '../../src/runtime/host.js'
-import { scratchDatabase, type ScratchDatabase } from '../../src/testing/index.js'
+import { scratchDatabase, type FakeClock, type ScratchDatabase } from '../../src/testing/index.js'
 import { ModemSimulator, type SimulatorOptions } from './modem-simulator.js'
 import { ptyPair, type PtyPair } from './pty.js'
 
@@ -98,12 +98,26 @@ export function useModemProject(options: ModemProjectOptions = {}): { readonly p
 }
 
 /** Wait (real time) until `check` holds: for bytes crossing the pty, never for a deadline of ours. */
-export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<Exclude<T, false | '' | 0>>> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await check()
-    if (value) return value
+    if (value) return value as NonNullable<Exclude<T, false | '' | 0>>
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 10))
   }
+}
+
+/**
+ * Move a FakeClock on in steps until `check` holds, letting real I/O (bytes on the pty, a
+ * port closing) happen between steps: how a test lets the keepalive and the reconnect
+ * backoff run without waiting for their deadlines.
+ */
+export async function advanceUntil(clock: FakeClock, check: () => boolean, what: string, step = '5s', steps = 40): Promise<void> {
+  for (let i = 0; i < steps; i++) {
+    for (let turn = 0; turn < 5 && !check(); turn++) await new Promise((r) => setTimeout(r, 10))
+    if (check()) return
+    await clock.advance(step)
+  }
+  throw new Error(`${what} did not happen within ${steps} steps of ${step}`)
 }

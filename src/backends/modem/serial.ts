@@ -37,7 +37,8 @@ export const openSerial: OpenSerial = async (path, baudRate) => {
   return {
     path,
     write: (data) => {
-      if (!closed) port.write(Buffer.from(data, 'latin1'))
+      // A modem unplugged is often noticed only here: writing to it fails (EIO).
+      if (!closed) port.write(Buffer.from(data, 'latin1'), (error) => error && gone(error.message))
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -2,6 +2,7 @@ import { AppBase } from '../../apps/base.js'
 import { ValidationError } from '../../core/errors.js'
 import type { IncomingMessage, MessageBase, OutgoingMessage } from '../../core/messages/index.js'
 import { migrations } from './migrations/index.js'
+import { messageLogPages } from './pages.js'
 import { INCOMING, Message, messageLogRow, OUTGOING, type Direction, type LogRow } from './models.js'
 
 declare module '../../core/messages/base.js' {
@@ -22,6 +23,8 @@ export class MessageLogApp extends AppBase {
   static override appName = 'messagelog'
   static override entities = [Message]
   static override migrations = migrations
+  static override pages = messageLogPages
+  static override admin = [{ entity: Message, readOnly: true, list: ['date', 'direction', 'contact', 'connection', 'text'], search: ['text'] }]
 
   override parse(msg: IncomingMessage): void {
     msg.loggerMsg = this.log(INCOMING, msg)
