@@ -23,7 +23,7 @@ describe('rapidsms startproject, with a tarball made by npm pack, in a folder ou
     const result = await rapidsms(['startproject', 'clinic', '--rapidsms', tarball], { cwd: root })
     expect(result.stderr).toBe('')
     expect(result.stdout.split('\n')).toEqual([`Created clinic/, with rapidsms ${version} from ../rapidsms-${version}.tgz (a tarball).`, 'Next:', '  cd clinic', '  npm install', '  npm start', ''])
-    for (const file of ['rapidsms.config.ts', 'hello/handlers.ts', 'scripts/hello.txt', 'test/hello.test.ts', 'test/scripts.test.ts', 'migrations/index.ts', 'README.md', 'tsconfig.json', 'vitest.config.ts', '.gitignore', 'package-lock.json']) {
+    for (const file of ['rapidsms.config.ts', 'hello/handlers.ts', 'scripts/hello.txt', 'test/hello.test.ts', 'test/scripts.test.ts', 'migrations/index.ts', 'README.md', 'tsconfig.json', 'vitest.config.mts', '.gitignore', 'package-lock.json']) {
       expect(existsSync(join(project, file)), file).toBe(true)
     }
     expect(existsSync(join(project, '.npmrc'))).toBe(false) // a tarball installs as a copy anyway
