@@ -30,6 +30,8 @@ const DATABASE_FREE = [
   'test/contrib/dialogues/engine.test.ts',
   'test/backends/modem/pdu.test.ts',
   'test/backends/modem/at-*.test.ts',
+  'test/backends/modem/simulator.test.ts',
+  'test/backends/modem/probe.test.ts',
   // New projects outside the repository, on their own SQLite files: once is enough.
   'test/cli/startproject*.test.ts',
   'test/cli/log-format.test.ts',

@@ -7,6 +7,8 @@ import { DefaultApp } from 'rapidsms/contrib/default'
 import { DialogueApp } from 'rapidsms/contrib/dialogues'
 import { EchoHandler, PingHandler } from 'rapidsms/contrib/echo'
 import { HandlersApp } from 'rapidsms/contrib/handlers'
+import { HttpTesterApp } from 'rapidsms/contrib/httptester'
+import { MessagingApp } from 'rapidsms/contrib/messaging'
 import { MessageLogApp } from 'rapidsms/contrib/messagelog'
 import { LanguageHandler, RegisterHandler, RegistrationApp } from 'rapidsms/contrib/registration'
 import { migrations as surveyMigrations } from '../examples/dialogues/migrations/index.js'
@@ -29,7 +31,8 @@ export default defineConfig({
   // After "LANG FR" a contact is answered in French (RapidSMS itself keeps the project language).
   replyInContactLanguage: true,
   // DialogueApp before HandlersApp: during the survey (send SURVEY) every message is an answer.
-  apps: [MessageLogApp, DialogueApp, HandlersApp, RegistrationApp, HelloWorld, DefaultApp], // DefaultApp must be last
+  // MessagingApp and HttpTesterApp bring pages (Messaging, Message Tester) and see no message.
+  apps: [MessageLogApp, DialogueApp, HandlersApp, RegistrationApp, MessagingApp, HelloWorld, HttpTesterApp, DefaultApp], // DefaultApp must be last
   handlers: [EchoHandler, PingHandler, RegisterHandler, LanguageHandler],
   dialogues: [survey],
   entities: [SurveyResponse],

@@ -37,6 +37,8 @@ export { DefaultApp } from './contrib/default/index.js'
 export { EchoHandler, PingHandler } from './contrib/echo/index.js'
 export { HandlersApp, BaseHandler, KeywordHandler, PatternHandler, NotANumber, type HandlerClass } from './contrib/handlers/index.js'
 export { RegistrationApp, RegisterHandler, LanguageHandler, LANGUAGES, type Language } from './contrib/registration/index.js'
+export { HttpTesterApp } from './contrib/httptester/index.js'
+export { MessagingApp } from './contrib/messaging/index.js'
 export { MessageLogApp, Message as LoggedMessage, messageLogRow } from './contrib/messagelog/index.js'
 export {
   translate,

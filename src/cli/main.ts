@@ -93,6 +93,23 @@ program
     process.exitCode = failed ? 1 : 0
   })
 
+const modem = program.command('modem').description('GSM modems on serial ports')
+modem
+  .command('probe')
+  .description('ask a modem who it is and how it is: manufacturer, model, IMEI, SIM, signal, registration, SMS centre, storage')
+  .requiredOption('--port <device>', 'the serial device, e.g. /dev/ttyUSB0')
+  .option('--baud-rate <n>', 'the speed of the port', (value) => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n <= 0) throw new ConfigError('--baud-rate', 'expected a speed such as 115200')
+    return n
+  }, 115200)
+  .option('--timeout <ms>', 'how long each answer may take', (value) => Number(value), 5000)
+  .action(async (options: { port: string; baudRate: number; timeout: number }) => {
+    // Loaded only here: the serial port's native binding is not needed by other commands.
+    const { modemProbe } = await import('./commands/modem.js')
+    process.exitCode = (await modemProbe(options, out)) ? 0 : 1
+  })
+
 try {
   await program.parseAsync()
 } catch (error) {

@@ -1,6 +1,5 @@
 import { AppActor } from '../../actors/app.actor.js'
 import { BackendActor } from '../../actors/backend.actor.js'
-import type { ConnectionActor } from '../../actors/connection.actor.js'
 import { MessagePipeline } from '../../actors/message-pipeline.js'
 import type { AppClass, RouterServices, SendOptions } from '../apps/index.js'
 import type { BackendClass } from '../backends/base.js'
@@ -10,8 +9,7 @@ import type { Settings, UserSettings } from '../core/config.js'
 import { ConfigError } from '../core/errors.js'
 import { Inspector, type InspectionListener } from '../core/inspection.js'
 import { getLogger } from '../core/logger.js'
-import { IncomingMessage, OutgoingMessage, type ConnectionLike, type MessageFields } from '../core/messages/index.js'
-import { MessageScope } from '../core/scope.js'
+import type { ConnectionLike, IncomingMessage, MessageFields, OutgoingMessage } from '../core/messages/index.js'
 import type { Connection, Database } from '../models/index.js'
 import { bootstrap, type BootstrapOptions, type Foundation } from './bootstrap.js'
 import type { Bus } from './bus/index.js'
@@ -20,6 +18,7 @@ import { DeliveryPath } from './delivery.js'
 import { publishEvents } from './events.js'
 import { routingStrategyClass, type RoutingStrategy } from './routing/index.js'
 import { HostScheduler } from './scheduler/index.js'
+import { Messaging } from './messaging.js'
 import { hostStats, type HostStats } from './stats.js'
 
 const log = getLogger('rapidsms.router')
@@ -54,11 +53,11 @@ export class Host implements RouterServices {
   readonly routing: RoutingStrategy
   readonly pipeline: MessagePipeline
   readonly connections: ConnectionRegistry
+  readonly messaging: Messaging
   /** What the last host left undone, resumed at start (the DatabaseRouter's). */
   resumed: Promise<unknown> = Promise.resolve()
   readonly #owns: Foundation['owns']
   #stopping = false
-  #received = 0
   #unpublish: (() => void) | undefined
 
   private constructor(foundation: Foundation, options: HostOptions, clock: Clock) {
@@ -74,7 +73,8 @@ export class Host implements RouterServices {
     const Strategy = routingStrategyClass(this.settings.router)
     this.routing = new Strategy({ db: this.db, clock, inspector: this.inspector, delivery: new DeliveryPath(this.backends), batchSize: this.settings.dbRouterBatchSize, lookupConnections })
     this.pipeline = new MessagePipeline({ apps: this.apps, deliver: (msg) => this.routing.deliver(msg), inspector: this.inspector, disablePhases: options.disablePhases })
-    this.connections = new ConnectionRegistry({ db: this.db, clock, inspector: this.inspector, idleMs: this.settings.connectionIdleMs, process: (msg) => this.#process(msg) })
+    this.connections = new ConnectionRegistry({ db: this.db, clock, inspector: this.inspector, idleMs: this.settings.connectionIdleMs, process: (msg) => this.messaging.process(msg) })
+    this.messaging = new Messaging({ db: this.db, connections: this.connections, pipeline: this.pipeline, routing: this.routing })
   }
 
   /** Validate the settings, open (and migrate) the database, build and start every actor. */
@@ -85,61 +85,27 @@ export class Host implements RouterServices {
     return host
   }
 
-  /**
-   * Hand an incoming message to its connection's actor; resolves once it is processed:
-   * phases run, replies sent, its records committed. A connection without an id (just a
-   * backend name and an identity) is looked up, or created.
-   */
-  receive(text: string, connection: ConnectionLike, fields: MessageFields = {}): Promise<IncomingMessage> {
-    try {
-      if (connection.id !== undefined) return this.receiveMessage(new IncomingMessage({ connections: [connection as Connection], text, fields }))
-      // The gateway's path: a phone with a live actor needs no lookup.
-      const actor = this.connections.live(connection.backend.name, connection.identity)
-      if (actor) return this.#enqueue(actor, new IncomingMessage({ connections: [actor.connection], text, fields }))
-      return this.lookupConnections(connection.backend.name, [connection.identity]).then(([row]) => this.receiveMessage(new IncomingMessage({ connections: [row!], text, fields })))
-    } catch (error) {
-      // Callers get a rejected promise, never a throw, as from an async function.
-      return Promise.reject(error)
-    }
+  // The messaging API (docs 8.1), see Messaging.
+  receive(text: string, connection: ConnectionLike, fields?: MessageFields): Promise<IncomingMessage> {
+    return this.messaging.receive(text, connection, fields)
   }
-
-  /** Like receive(), for a message built by the caller. */
   receiveMessage(msg: IncomingMessage): Promise<IncomingMessage> {
-    const connection = msg.connections[0] as Connection | undefined
-    if (!connection) return Promise.reject(new Error('An incoming message needs a connection'))
-    return this.#enqueue(this.connections.actorFor(connection), msg)
+    return this.messaging.receiveMessage(msg)
   }
-
-  /** An inbound source hands a message in (see InboundPort): resolves when the routing strategy lets it acknowledge. */
-  accept(text: string, connection: ConnectionLike, fields: MessageFields = {}): Promise<void> {
-    return this.routing.accept(() => this.receive(text, connection, fields))
+  accept(text: string, connection: ConnectionLike, fields?: MessageFields): Promise<void> {
+    return this.messaging.accept(text, connection, fields)
   }
-
-  /** See RouterServices.inConversation. */
-  async inConversation<T>(connection: ConnectionLike, work: () => Promise<T>): Promise<T> {
-    if (this.#stopping) throw new Error('The router is shutting down')
-    const row = connection.id !== undefined ? (connection as Connection) : (await this.lookupConnections(connection.backend.name, [connection.identity]))[0]!
-    return this.connections.actorFor(row).run(work)
+  inConversation<T>(connection: ConnectionLike, work: () => Promise<T>): Promise<T> {
+    return this.messaging.inConversation(connection, work)
   }
-
-  /** Create one outgoing message to every connection and send it (docs 8.1.2). */
-  async send(text: string, connections: ConnectionLike | ConnectionLike[], options: SendOptions = {}): Promise<OutgoingMessage> {
-    const MessageClass = options.messageClass ?? OutgoingMessage
-    const list = Array.isArray(connections) ? [...connections] : [connections]
-    return this.sendMessage(new MessageClass({ text, connections: list, inResponseTo: options.inResponseTo ?? null, fields: options.fields }))
+  send(text: string, connections: ConnectionLike | ConnectionLike[], options?: SendOptions): Promise<OutgoingMessage> {
+    return this.messaging.send(text, connections, options)
   }
-
-  /** Run an outgoing message through the outgoing phase and its backends. */
-  async sendMessage(msg: OutgoingMessage): Promise<OutgoingMessage> {
-    if (!msg.inResponseTo) msg.scope = this.#newScope()
-    await this.pipeline.send(msg)
-    if (!msg.inResponseTo) await msg.scope.settle()
-    return msg
+  sendMessage(msg: OutgoingMessage): Promise<OutgoingMessage> {
+    return this.messaging.sendMessage(msg)
   }
-
-  /** One connection per identity on a backend, created on the fly (docs 8.1.7); see ConnectionRegistry.lookup. */
   lookupConnections(backend: string | { name: string }, identities: string[]): Promise<Connection[]> {
-    return this.connections.lookup(typeof backend === 'string' ? backend : backend.name, identities)
+    return this.messaging.lookupConnections(backend, identities)
   }
 
   /** See RouterServices.reportStatus: the routing strategy records it (the DatabaseRouter: the transmission's status). */
@@ -158,7 +124,7 @@ export class Host implements RouterServices {
   }
 
   stats(): HostStats {
-    return hostStats(this, this.#received)
+    return hostStats(this, this.messaging.received)
   }
 
   /** Release idle connection actors now (the registry does it every so often). */
@@ -174,6 +140,7 @@ export class Host implements RouterServices {
     if (this.#stopping) return
     await this.scheduler.stop()
     this.#stopping = true
+    this.messaging.close()
     await this.connections.whenIdle()
     this.connections.stop()
     for (const actor of [...this.apps].reverse()) await this.#supervise('stopped', 'app', actor)
@@ -207,25 +174,6 @@ export class Host implements RouterServices {
     this.inspector.emit(`actor.${change}`, { kind, name: actor.name })
   }
 
-  #enqueue(actor: ConnectionActor, msg: IncomingMessage): Promise<IncomingMessage> {
-    if (this.#stopping) return Promise.reject(new Error('The router is shutting down'))
-    this.#received++
-    return actor.receive(msg)
-  }
-
-  async #process(msg: IncomingMessage): Promise<void> {
-    msg.scope = this.#newScope()
-    await this.routing.process(msg, async () => {
-      await this.pipeline.receive(msg)
-      await msg.scope.settle()
-    })
-  }
-
-  readonly #forkEm = () => this.db.orm.em.fork()
-
-  #newScope(): MessageScope {
-    return new MessageScope(this.#forkEm)
-  }
 }
 
 function buildBackend(host: Host, name: string, entry: { engine: unknown }): InstanceType<BackendClass> {

@@ -9,6 +9,7 @@ import { Backend, Connection, Contact, type Database } from '../models/index.js'
 import { Host } from '../runtime/host.js'
 import { setRouter } from '../router/index.js'
 import { scratchDatabase, type ScratchDatabase } from './database.js'
+import { FakeClock } from './fake-clock.js'
 import { randomString } from './random.js'
 import { formatFailure, parseScript, runSteps, type Reply, type ScriptOptions } from './script.js'
 
@@ -42,7 +43,11 @@ export interface RapidTestOptions {
   fixtures?: boolean
   /** The router to test with (RapidSMS's `router_class`): `blocking` unless asked. */
   router?: 'blocking' | 'database'
-  /** The host's clock: a FakeClock lets the test move time on by hand. */
+  /**
+   * The host's clock. A FakeClock lets the test move time on by hand (`advanceTime()`, `...`
+   * lines in scripts). Without one the host keeps real time, which tests of backend retries
+   * rely on; so the harness never fakes time unless asked.
+   */
   clock?: Clock
 }
 
@@ -96,6 +101,8 @@ export class RapidTest {
     this.clearSentMessages()
     this.router.releaseIdleConnections(0)
     await this.db.clear()
+    // Wake times of rows that are gone go too.
+    await this.router.scheduler.reload()
     if (this.options.fixtures) await this.loadFixtures()
   }
 
@@ -166,8 +173,23 @@ export class RapidTest {
    * every reply, in order. Throws an Error listing every mismatch.
    */
   async runScript(source: string, options: ScriptOptions = {}): Promise<void> {
-    const failures = await runSteps(parseScript(source), (identity, text) => this.exchange(identity, text), options)
+    const advance = this.router.clock instanceof FakeClock ? (ms: number) => this.advanceTime(ms) : undefined
+    const failures = await runSteps(parseScript(source), (identity, text) => this.exchange(identity, text), options, advance)
     if (failures.length) throw new Error(`Script failed:\n${failures.map(formatFailure).join('\n')}`)
+  }
+
+  /**
+   * Move the harness's FakeClock on by `by` (`'24h'`, `'90m'`, `'1h 30m'` or milliseconds):
+   * timers falling due on the way fire in order (a dialogue's reminders and expiry), each
+   * finished before the next. The replies they sent, in order.
+   * @example expect(await rapid.advanceTime('24h')).toEqual([{ identity: '1112223333', text: 'Reminder: ...' }])
+   */
+  async advanceTime(by: number | string): Promise<Reply[]> {
+    const clock = this.router.clock
+    if (!(clock instanceof FakeClock)) throw new Error('advanceTime() needs a harness with a FakeClock: useRapidTest({ clock: new FakeClock() })')
+    const before = this.sentMessages.length
+    await clock.advance(by)
+    return this.#repliesSince(before)
   }
 
   /** Send `text` from `identity` on mockbackend; the replies that reached backends. */
@@ -175,7 +197,11 @@ export class RapidTest {
     const before = this.sentMessages.length
     const [connection] = await this.lookupConnections([identity], backend)
     await this.receive(text, connection!)
-    return this.sentMessages.slice(before).flatMap((m) => m.identities.map((id) => ({ identity: id, text: m.text })))
+    return this.#repliesSince(before)
+  }
+
+  #repliesSince(count: number): Reply[] {
+    return this.sentMessages.slice(count).flatMap((m) => m.identities.map((id) => ({ identity: id, text: m.text })))
   }
 
   // Data factories (RapidSMS's CreateDataMixin).

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { backoffDelay, BackendActor, deliveryPolicy, isRetryable, DEFAULT_POLICY } from '../../actors/backend.actor.js'
 import type { RouterServices } from '../../src/apps/router.js'
 import { BackendBase } from '../../src/backends/base.js'
+import { systemClock } from '../../src/core/clock.js'
 import { BackendSendError, ConfigError } from '../../src/core/errors.js'
 import { captureLogs } from '../support/logs.js'
 
@@ -27,7 +28,8 @@ class ScriptedBackend extends BackendBase {
 }
 
 const make = (config: Record<string, unknown> = {}) => {
-  const backend = new ScriptedBackend({} as RouterServices, 'gw', { retry_delay_ms: 1, ...config })
+  // The machine's clock, which follows vitest's fake timers when they are on.
+  const backend = new ScriptedBackend({ clock: systemClock } as RouterServices, 'gw', { retry_delay_ms: 1, ...config })
   return { backend, actor: new BackendActor(backend) }
 }
 const status = (code: number) => new BackendSendError('gw', `answered ${code}`, { status: code, retryable: code >= 500 })
@@ -62,6 +64,27 @@ describe('the backend actor', () => {
       ['gw failed to send; retrying', 'm1'],
       ['sent', 'm1'],
     ])
+  })
+
+  it('waits its backoff before each retry: nothing is sent early, each gap within its jittered step', async () => {
+    vi.useFakeTimers({ now: 0 })
+    const { backend, actor } = make({ retries: 3, retry_delay_ms: 1000, retry_max_delay_ms: 60_000 })
+    backend.outcomes = [status(503), status(500), status(502)]
+    const delivered = actor.deliver('m5', 'hi', ['1'], {})
+    await vi.advanceTimersByTimeAsync(0)
+    expect(backend.calls.map((c) => c.at)).toEqual([0])
+    // The first retry waits at least half of its 1 s step.
+    await vi.advanceTimersByTimeAsync(499)
+    expect(backend.calls).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(await delivered).toBe(true)
+    expect(backend.calls).toHaveLength(4)
+    // Retry n waits between half and all of its step, 1000 * 2^(n-1) ms.
+    const gaps = backend.calls.slice(1).map((c, i) => c.at - backend.calls[i]!.at)
+    gaps.forEach((gap, i) => {
+      expect(gap).toBeGreaterThanOrEqual(500 * 2 ** i)
+      expect(gap).toBeLessThanOrEqual(1000 * 2 ** i)
+    })
   })
 
   it('never retries a 4xx, and reports the failure as RapidSMS does', async () => {

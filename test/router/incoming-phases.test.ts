@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { ErrorMessage, type IncomingMessage } from '../../src/index.js'
+import { BackendBase, ErrorMessage, type IncomingMessage } from '../../src/index.js'
 import { RapidTest } from '../../src/testing/index.js'
 import { useRapidTest } from '../../src/testing/vitest.js'
 import { captureLogs } from '../support/logs.js'
@@ -187,6 +187,50 @@ describe('replies (18) and respond/error (4, 5)', () => {
     } finally {
       await probe.teardown()
     }
+  })
+})
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
+
+/**
+ * A gateway that takes a while to answer, longer for some texts (event-loop turns, not
+ * time): it records each message when its request would arrive, after that delay, and how
+ * many sends it had in flight at once. `one` is the slowest: it waits until another send
+ * has started (or many turns have passed), then a few turns more.
+ */
+class SlowGateway extends BackendBase {
+  static readonly TURNS: Record<string, number> = { one: 4, two: 0, three: 2, four: 1 }
+  static arrived: string[] = []
+  static started = 0
+  static inFlight = 0
+  static maxInFlight = 0
+  override async send(_id: string, text: string): Promise<void> {
+    const started = ++SlowGateway.started
+    SlowGateway.maxInFlight = Math.max(SlowGateway.maxInFlight, ++SlowGateway.inFlight)
+    try {
+      if (text === 'one') for (let turn = 0; turn < 10_000 && SlowGateway.started === started; turn++) await nextTurn()
+      for (let turn = 0; turn < (SlowGateway.TURNS[text] ?? 0); turn++) await nextTurn()
+      SlowGateway.arrived.push(text)
+    } finally {
+      SlowGateway.inFlight--
+    }
+  }
+}
+
+describe.each(['blocking', 'database'] as const)('replies through an asynchronous backend, %s router (18)', (router) => {
+  const rapid = useRapidTest({
+    router,
+    apps: [recordingApp('replier', { handle: (msg) => (['one', 'two', 'three', 'four'].forEach((text) => msg.respond(text)), true) })],
+    backends: { slow: { engine: SlowGateway } },
+  })
+
+  it('reach the backend one at a time, in the order queued, whatever each send takes', async () => {
+    SlowGateway.arrived = []
+    SlowGateway.maxInFlight = 0
+    const [connection] = await rapid.lookupConnections(['5551212'], 'slow')
+    await rapid.receive('hello', connection!)
+    const { arrived, maxInFlight } = SlowGateway
+    expect({ arrived, maxInFlight, appErrors: rapid.router.stats().appErrors }).toEqual({ arrived: ['one', 'two', 'three', 'four'], maxInFlight: 1, appErrors: 0 })
   })
 })
 

@@ -151,7 +151,7 @@ export class ModemSimulator {
   /** AT+CPMS memories: read/delete, write, receive. */
   mem: ['SM' | 'ME', 'SM' | 'ME', 'SM' | 'ME'] = ['SM', 'SM', 'SM']
   echo = true
-  cmgf = 1
+  cmgf = 0
   cmee = 0
   cnmi = [0, 0, 0, 0, 0]
   pinOk: boolean
@@ -181,7 +181,8 @@ export class ModemSimulator {
 
   /** Open (again) the DCE end of the pty: after a replug, with the SIM's contents kept. */
   async attach(path: string): Promise<void> {
-    const port = new SerialPort({ path, baudRate: 115200, autoOpen: false })
+    await this.close()
+    const port = new SerialPort({ path, baudRate: 115200, autoOpen: false, lock: false })
     await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())))
     port.on('data', (chunk: Buffer) => this.#feed(chunk.toString('latin1')))
     port.on('error', () => undefined)
@@ -191,9 +192,18 @@ export class ModemSimulator {
     this.#port = port
     this.#buffer = ''
     this.#prompt = undefined
-    // A modem that lost power starts again with its defaults.
+    // A modem that lost power starts again with its defaults (and a SIM that asks for its PIN).
     this.echo = true
+    this.cmee = 0
+    this.cmgf = 0
     this.cnmi = [0, 0, 0, 0, 0]
+    this.mem = ['SM', 'SM', 'SM']
+    this.pinOk = !this.options.pin
+  }
+
+  /** Is the DCE end open (false once the pty went away)? */
+  get attached(): boolean {
+    return this.#port?.isOpen === true
   }
 
   async close(): Promise<void> {
@@ -364,6 +374,16 @@ export class ModemSimulator {
         return info('+CREG: 0,1')
       case up === '+COPS?':
         return info('+COPS: 0,0,"SIM OPERATOR"')
+      case up === '+CSCS=?':
+        return info('+CSCS: ("GSM","IRA","UCS2","8859-1")')
+      case up === '+CSCS?':
+        return info('+CSCS: "GSM"')
+      case up === '+CSMS=?':
+        return info('+CSMS: (0,1)')
+      case up === '+CFUN?':
+        return info('+CFUN: 1')
+      case up.startsWith('+CFUN=') || up.startsWith('+IFC=') || up.startsWith('+CSCS=') || up.startsWith('+CREG='):
+        return true
       case up === '+CPIN?':
         return info(this.pinOk ? '+CPIN: READY' : '+CPIN: SIM PIN')
       case up.startsWith('+CPIN='): {

@@ -65,7 +65,7 @@ export async function ptyPair(): Promise<PtyPair> {
       socat = undefined
     },
     async plug() {
-      if (!socat) socat = await startSocat(dte, dce)
+      if (!socat || socat.exitCode !== null || socat.signalCode !== null) socat = await startSocat(dte, dce)
     },
     async close() {
       await stopChild(socat)

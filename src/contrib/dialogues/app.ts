@@ -353,26 +353,34 @@ export class DialogueApp extends AppBase {
 
   /** A session's wake time fell due: step its due timers, in its conversation; a stale wake is dropped. */
   async #fire(wake: WakeTime): Promise<void> {
+    // Looked at first outside the conversation (a wake of a session that is gone costs one read), then again in it.
+    if (this.#stale(wake, await this.#store.byId(wake.key))) return
     const { backend, identity } = wake.data as { backend: string; identity: string }
     const [connection] = await this.router.lookupConnections(backend, [identity])
     await this.router.inConversation(connection!, async () => {
       let session = await this.#store.byId(wake.key)
-      if (!session || session.status !== 'active' || session.version !== wake.version) {
-        if (this.router.inspector.active) this.router.inspector.emit('timer.dropped', { source: SOURCE, key: wake.key, at: wake.at, reason: session ? `the session is at version ${session.version} (${session.status})` : 'the session is gone' })
-        return
-      }
+      if (this.#stale(wake, session)) return
       const context: StepContext = { connection: connection!, unit: {} }
-      const now = this.router.clock.now()
-      if (session.snapshot === null) {
-        await this.#apply(session, { type: 'dialogue.start' }, context)
+      if (session!.snapshot === null) {
+        await this.#apply(session!, { type: 'dialogue.start' }, context)
         return
       }
-      const due = dueTimers({ snapshot: session.snapshot, timers: session.timers, steps: session.steps }, now)
+      const due = dueTimers({ snapshot: session!.snapshot, timers: session!.timers, steps: session!.steps }, this.router.clock.now())
       for (const timer of due) {
-        session = await this.#apply(session, timer.event as never, context)
+        session = await this.#apply(session!, timer.event as never, context)
         if (session.status !== 'active') break
       }
     })
+  }
+
+  /** Has the session moved on since the wake was armed? Then the wake is dropped (and says so). */
+  #stale(wake: WakeTime, session: SessionRow | undefined): boolean {
+    if (session && session.status === 'active' && session.version === wake.version) return false
+    if (this.router.inspector.active) {
+      const reason = session ? `the session is at version ${session.version} (${session.status}), the wake was armed at ${wake.version}` : 'the session is gone'
+      this.router.inspector.emit('timer.dropped', { source: SOURCE, key: wake.key, at: wake.at, reason })
+    }
+    return true
   }
 
   /** Send the texts of steps a stopped host had stored but not handed on. */

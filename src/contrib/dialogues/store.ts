@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js'
-import type { Database } from '../../models/index.js'
+import { dateFromRow, jsonFromRow, type Database } from '../../models/index.js'
 import type { SessionStatus, StoredTimer } from './engine.js'
 import { DialogueSession, DialogueStep } from './models.js'
 
@@ -139,7 +139,7 @@ export class SessionStore {
     if (after) (sql += ' and (s.wake_at > ? or (s.wake_at = ? and s.id > ?))'), params.push(this.#date(after.at), this.#date(after.at), after.key)
     sql += ` and s.status = 'active' order by s.wake_at, s.id limit ${Math.max(1, Math.floor(limit))}`
     const rows = await this.#run<Record<string, unknown>>(sql, params)
-    return rows.map((r) => ({ id: String(r.id), wakeAt: dateOf(r.wake_at)!.getTime(), version: Number(r.version), backend: String(r.backend), identity: String(r.identity) }))
+    return rows.map((r) => ({ id: String(r.id), wakeAt: dateFromRow(r.wake_at)!.getTime(), version: Number(r.version), backend: String(r.backend), identity: String(r.identity) }))
   }
 
   /** Steps whose texts were stored but not handed on (the host stopped in between), oldest first. */
@@ -148,7 +148,7 @@ export class SessionStore {
       'select st.session_id, st.seq, st.sends, se.connection_id from dialogue_step st join dialogue_session se on se.id = st.session_id where st.sent_at is null order by st.id',
       [],
     )
-    return rows.map((r) => ({ sessionId: String(r.session_id), connectionId: Number(r.connection_id), seq: Number(r.seq), sends: jsonOf(r.sends) as string[] }))
+    return rows.map((r) => ({ sessionId: String(r.session_id), connectionId: Number(r.connection_id), seq: Number(r.seq), sends: jsonFromRow(r.sends) as string[] }))
   }
 
   /**
@@ -198,27 +198,18 @@ export class SessionStore {
   }
 }
 
-function dateOf(value: unknown): Date | null {
-  if (value === null || value === undefined) return null
-  return value instanceof Date ? value : new Date(typeof value === 'string' && !/^\d+$/.test(value) ? value : Number(value))
-}
-
-function jsonOf(value: unknown): unknown {
-  return typeof value === 'string' ? JSON.parse(value) : value
-}
-
 function sessionOf(row: Record<string, unknown>): SessionRow {
   return {
     id: String(row.id),
     connectionId: Number(row.connection_id),
     dialogue: String(row.dialogue),
     status: row.status as SessionStatus,
-    snapshot: jsonOf(row.snapshot) as Record<string, unknown> | null,
-    timers: (jsonOf(row.timers) as StoredTimer[] | null) ?? [],
+    snapshot: jsonFromRow(row.snapshot) as Record<string, unknown> | null,
+    timers: (jsonFromRow(row.timers) as StoredTimer[] | null) ?? [],
     steps: Number(row.steps),
     version: Number(row.version),
-    startedAt: dateOf(row.started_at)!,
-    expiresAt: dateOf(row.expires_at),
-    wakeAt: dateOf(row.wake_at),
+    startedAt: dateFromRow(row.started_at)!,
+    expiresAt: dateFromRow(row.expires_at),
+    wakeAt: dateFromRow(row.wake_at),
   }
 }

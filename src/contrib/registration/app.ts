@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { AppBase } from '../../apps/base.js'
-import { LANGUAGES, type Language } from './languages.js'
+import { LANGUAGES } from './languages.js'
+import { registrationPages } from './pages.js'
 
 /**
  * Registration by SMS (docs 21.8): install it to set the `languages` setting (Django's
@@ -9,6 +10,7 @@ import { LANGUAGES, type Language } from './languages.js'
  */
 export class RegistrationApp extends AppBase {
   static override appName = 'registration'
+  static override pages = registrationPages
   static override settings = {
     languages: z
       .array(z.tuple([z.string().min(1), z.string().min(1)]).readonly())
@@ -16,7 +18,4 @@ export class RegistrationApp extends AppBase {
   }
 }
 
-/** The languages of the settings, or the stock list when the registration app is not installed. */
-export function languagesOf(settings: Record<string, unknown>): readonly Language[] {
-  return (settings.languages as readonly Language[] | undefined) ?? LANGUAGES
-}
+export { languagesOf } from './languages.js'

@@ -105,6 +105,17 @@ export class HostScheduler implements Scheduler {
     while (this.#inFlight.size) await Promise.all([...this.#inFlight])
   }
 
+  /** Forget every durable wake time in memory and load them again (after the rows changed behind the scheduler's back, as a test's reset). */
+  async reload(): Promise<void> {
+    await Promise.all([...this.#sources.values()].map((state) => state.loading))
+    for (const [id, entry] of this.#current) if (entry.source !== CRON) this.#kill(entry, id)
+    this.#heap.filter((e) => e.live)
+    for (const state of this.#sources.values()) if (state.source.name !== CRON) state.loaded = null
+    if (!this.#running) return
+    await Promise.all([...this.#sources.values()].map((state) => this.#load(state)))
+    this.#arm()
+  }
+
   wake(sourceName: string, wake: WakeTime | { key: string; at: null }): void {
     const state = this.#sources.get(sourceName)
     if (!state) throw new Error(`No timer source named "${sourceName}" is registered`)

@@ -1,6 +1,6 @@
 import { getLogger } from '../../core/logger.js'
 import type { TimerSource, WakeTime } from '../../core/scheduling.js'
-import type { Database } from '../../models/index.js'
+import { dateFromRow, jsonFromRow, type Database } from '../../models/index.js'
 
 const log = getLogger('rapidsms.scheduler')
 
@@ -23,9 +23,8 @@ export function taskSource(db: Database, handlers: ReadonlyMap<string, (payload:
       if (after) (where = 'where run_at > ? or (run_at = ? and id > ?)'), params.push(date(after.at), date(after.at), after.key)
       const rows = await run<Record<string, unknown>>(`select id, task, payload, run_at from rapidsms_scheduled_task ${where} order by run_at, id limit ${Math.floor(limit)}`, params)
       return rows.map((row): WakeTime => {
-        const at = row.run_at instanceof Date ? row.run_at.getTime() : Number(row.run_at)
-        const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : (row.payload ?? null)
-        return { key: String(row.id), at, version: 1, data: { task: String(row.task), payload } }
+        const payload = jsonFromRow(row.payload) ?? null
+        return { key: String(row.id), at: dateFromRow(row.run_at)!.getTime(), version: 1, data: { task: String(row.task), payload } }
       })
     },
     async fire(wake) {

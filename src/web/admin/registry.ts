@@ -111,7 +111,8 @@ export function adminModels(site: Site): AdminModel[] {
       verboseName,
       verboseNamePlural: `${verboseName}s`,
       fields,
-      list: pick(options.list, fields.filter((f) => f.kind !== 'text').slice(0, 6)),
+      // Django shows the row's name alone; we show its fields, the generated id aside.
+      list: pick(options.list, fields.filter((f) => f.kind !== 'text' && !(f.name === pk.name && !f.editable)).slice(0, 6)),
       search: pick(options.search, fields.filter((f) => f.kind === 'string' || f.kind === 'text')),
       pk,
     })

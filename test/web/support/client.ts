@@ -56,7 +56,10 @@ export class PageClient {
     let body: FormData | URLSearchParams
     if (multipart) {
       const form = new FormData()
-      for (const [k, v] of Object.entries(all)) for (const item of Array.isArray(v) ? v : [v]) form.append(k, item as string | Blob, item instanceof File ? item.name : undefined)
+      for (const [k, v] of Object.entries(all)) for (const item of Array.isArray(v) ? v : [v]) {
+        if (item instanceof Blob) form.append(k, item, item instanceof File ? item.name : 'blob')
+        else form.append(k, item)
+      }
       body = form
     } else {
       const form = new URLSearchParams()

@@ -1,7 +1,7 @@
 import { Contact } from '../../../models/index.js'
 import { KeywordHandler } from '../../handlers/index.js'
 import { addCatalogs } from '../../translation/index.js'
-import { languagesOf } from '../app.js'
+import { languagesOf } from '../languages.js'
 import { catalogs } from '../locale.js'
 
 addCatalogs(catalogs)
