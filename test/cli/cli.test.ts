@@ -61,9 +61,11 @@ describe('rapidsms migrate and start', () => {
 
   it('migrate applies the pending migrations once', async () => {
     const env = { DATABASE_URL: scratch.url }
+    const pending = (await rapidsms(['migrate', '--list'], { cwd: project, env })).stdout.split('\n').filter((l) => l.startsWith('[ ] '))
     const first = await rapidsms(['migrate'], { cwd: project, env })
     expect(first.code).toBe(0)
-    expect(first.stdout).toMatch(/Applying 4 migration\(s\)/)
+    expect(first.stdout).toContain(`Applying ${pending.length} migration(s)`)
+    expect(first.stdout.split('\n').filter((l) => l.startsWith('  applied ')).map((l) => `[ ] ${l.slice('  applied '.length)}`)).toEqual(pending)
     expect(first.stdout).toMatch(/applied Migration\d+Initial/)
     expect(first.stdout).toMatch(/applied Migration\d+ForeignKeyIndexes/)
     expect(first.stdout).toMatch(/applied Migration\d+ScheduledTask/)
@@ -99,11 +101,11 @@ describe('rapidsms loaddata', () => {
     await scratch.dispose()
   })
 
-  it("loads the fixtures setting's rows into the project's database, once it is migrated", async () => {
+  it("loads the fixtures setting's rows into the project's database, once it is migrated", { timeout: 60_000 }, async () => {
     const env = { DATABASE_URL: scratch.url }
     const early = await rapidsms(['loaddata'], { cwd: project, env })
     expect(early.code).toBe(1)
-    expect(early.stderr).toBe('rapidsms: the database has 3 migration(s) not applied yet: run "rapidsms migrate" first\n')
+    expect(early.stderr).toMatch(/^rapidsms: the database has \d+ migration\(s\) not applied yet: run "rapidsms migrate" first\n$/)
     await rapidsms(['migrate'], { cwd: project, env })
     const loaded = await rapidsms(['loaddata'], { cwd: project, env })
     expect(loaded.stdout).toBe('Installed 1 object(s) from the fixtures setting.\n')
