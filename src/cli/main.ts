@@ -9,6 +9,7 @@ import { migrate } from './commands/migrate.js'
 import { createSuperuser } from './commands/createsuperuser.js'
 import { makeMigrations } from './commands/makemigrations.js'
 import { runScriptFiles } from './commands/script.js'
+import { printDialoguePaths, testDialogues } from './commands/dialogues.js'
 import { start } from './commands/start.js'
 import { startProject } from './startproject/index.js'
 import { environment } from '../core/environment.js'
@@ -92,6 +93,27 @@ program
     const failed = await runScriptFiles(await config(), files, out, { strict: options.strict ?? false })
     process.exitCode = failed ? 1 : 0
   })
+
+const dialogues = program.command('dialogues').description("the project's dialogues: test every path of their charts, print the paths as scripts")
+
+dialogues
+  .command('test')
+  .description('run every path of each dialogue (or of NAME) against the project, on a scratch database with a fake clock; report coverage')
+  .argument('[name]', 'the dialogue to test (default: all of them)')
+  .option('--verbose', 'a line per path')
+  .action(async (name: string | undefined, options: { verbose?: boolean }) => {
+    if (!environment.rapidsmsLogLevel) configureLogging({ level: 'warn' })
+    const failed = await testDialogues(await config(), name, out, options)
+    process.exitCode = failed ? 1 : 0
+  })
+
+dialogues
+  .command('paths')
+  .description("print the paths of a dialogue's chart as conversation scripts (one per path)")
+  .argument('<name>', 'the dialogue')
+  .option('--out <dir>', 'write one script file per path to this folder instead')
+  .option('--identity <identity>', 'the identity the scripts send from', '1112223333')
+  .action(async (name: string, options: { out?: string; identity?: string }) => printDialoguePaths(await config(), name, out, options))
 
 const modem = program.command('modem').description('GSM modems on serial ports')
 modem
