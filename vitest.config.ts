@@ -35,6 +35,10 @@ const DATABASE_FREE = [
   'test/backends/modem/at-*.test.ts',
   'test/backends/modem/simulator.test.ts',
   'test/backends/modem/probe.test.ts',
+  // New projects outside the repository, on their own SQLite files: once is enough.
+  'test/cli/startproject*.test.ts',
+  'test/cli/log-format.test.ts',
+  'test/examples/tutorial-doc.test.ts',
 ]
 
 export default defineConfig(async () => {
