@@ -18,6 +18,9 @@ function reachable(url: string): Promise<boolean> {
   })
 }
 
+/** Browser tests drive Chromium through the pages, whose database code the server-side page tests check on both databases: they run once, on SQLite. */
+const SQLITE_ONLY = ['test/web/browser/**']
+
 /** Test files that never open a database: they run once. One a line, so branches add theirs without conflicts. */
 const DATABASE_FREE = [
   'test/core/**',
@@ -32,6 +35,10 @@ const DATABASE_FREE = [
   'test/backends/modem/at-*.test.ts',
   'test/backends/modem/simulator.test.ts',
   'test/backends/modem/probe.test.ts',
+  // New projects outside the repository, on their own SQLite files: once is enough.
+  'test/cli/startproject*.test.ts',
+  'test/cli/log-format.test.ts',
+  'test/examples/tutorial-doc.test.ts',
 ]
 
 export default defineConfig(async () => {
@@ -42,7 +49,7 @@ export default defineConfig(async () => {
       projects: [
         { test: { ...common, name: 'sqlite', env: { RAPIDSMS_TEST_DATABASE_URL: '', RAPIDSMS_LOG_LEVEL: 'silent' } } },
         ...(withPostgres
-          ? [{ test: { ...common, name: 'postgres', exclude: [...configDefaults.exclude, ...DATABASE_FREE], env: { RAPIDSMS_TEST_DATABASE_URL: POSTGRES, RAPIDSMS_LOG_LEVEL: 'silent' } } }]
+          ? [{ test: { ...common, name: 'postgres', exclude: [...configDefaults.exclude, ...DATABASE_FREE, ...SQLITE_ONLY], env: { RAPIDSMS_TEST_DATABASE_URL: POSTGRES, RAPIDSMS_LOG_LEVEL: 'silent' } } }]
           : []),
       ],
     },

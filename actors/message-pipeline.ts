@@ -80,7 +80,7 @@ export class MessagePipeline {
    */
   async #walk(stepper: MachineStepper, msg: IncomingMessage | OutgoingMessage): Promise<Step> {
     const { inspector } = this.options
-    const trace: Trace | undefined = inspector.wants('phase.entered') || inspector.wants('phase.left') ? {} : undefined
+    const trace: Trace | undefined = inspector.active && (inspector.wants('phase.entered') || inspector.wants('phase.left')) ? {} : undefined
     for (let step = stepper.initial; ; ) {
       for (const action of step.actions) ACTIONS[action]?.(msg)
       if (step.final) return step

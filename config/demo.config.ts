@@ -8,6 +8,7 @@ import { DialogueApp } from 'rapidsms/contrib/dialogues'
 import { EchoHandler, PingHandler } from 'rapidsms/contrib/echo'
 import { HandlersApp } from 'rapidsms/contrib/handlers'
 import { HttpTesterApp } from 'rapidsms/contrib/httptester'
+import { MessagingApp } from 'rapidsms/contrib/messaging'
 import { MessageLogApp } from 'rapidsms/contrib/messagelog'
 import { LanguageHandler, RegisterHandler, RegistrationApp } from 'rapidsms/contrib/registration'
 import { migrations as surveyMigrations } from '../examples/dialogues/migrations/index.js'
@@ -30,8 +31,8 @@ export default defineConfig({
   // After "LANG FR" a contact is answered in French (RapidSMS itself keeps the project language).
   replyInContactLanguage: true,
   // DialogueApp before HandlersApp: during the survey (send SURVEY) every message is an answer.
-  // HttpTesterApp: the Message Tester page (it sees no message itself).
-  apps: [MessageLogApp, DialogueApp, HandlersApp, RegistrationApp, HelloWorld, HttpTesterApp, DefaultApp], // DefaultApp must be last
+  // MessagingApp and HttpTesterApp bring pages (Messaging, Message Tester) and see no message.
+  apps: [MessageLogApp, DialogueApp, HandlersApp, RegistrationApp, MessagingApp, HelloWorld, HttpTesterApp, DefaultApp], // DefaultApp must be last
   handlers: [EchoHandler, PingHandler, RegisterHandler, LanguageHandler],
   dialogues: [survey],
   entities: [SurveyResponse],

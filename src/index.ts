@@ -28,14 +28,17 @@ export type { InboundView, InboundViewFactory, InboundRequest, InboundMessage, E
 export { KannelBackend, kannelInbound, DeliveryReport, DLR_STATUSES } from './backends/kannel/index.js'
 export { VumiBackend, vumiInbound } from './backends/vumi/index.js'
 export { Backend, App, Contact, Connection, User, isAnonymous, linkContact, nameContact, defaultConnection, SqlMigration, type MigrationEntry } from './models/index.js'
+// What a project's models need from the ORM: from here, so a project never has a second copy of it.
+export * from './models/orm-api.js'
 export { receive, send, lookupConnections, getRouter, startRouter, stopRouter, Host, type HostOptions } from './router/index.js'
 export { MemoryBus, NatsBus, type Bus, type BusMessage } from './runtime/bus/index.js'
 export { startEdge, createEdge, type EdgeServer } from './web/index.js'
 export { DefaultApp } from './contrib/default/index.js'
-export { EchoHandler, PingHandler } from './contrib/echo/index.js'
+export { EchoApp, EchoHandler, PingHandler } from './contrib/echo/index.js'
 export { HandlersApp, BaseHandler, KeywordHandler, PatternHandler, NotANumber, type HandlerClass } from './contrib/handlers/index.js'
 export { RegistrationApp, RegisterHandler, LanguageHandler, LANGUAGES, type Language } from './contrib/registration/index.js'
 export { HttpTesterApp } from './contrib/httptester/index.js'
+export { MessagingApp } from './contrib/messaging/index.js'
 export { MessageLogApp, Message as LoggedMessage, messageLogRow } from './contrib/messagelog/index.js'
 export {
   translate,

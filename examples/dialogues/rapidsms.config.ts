@@ -3,7 +3,7 @@
  * the message log and the handlers. DialogueApp comes before HandlersApp, so an answer that
  * starts with a keyword (`echo`) goes to the survey it answers.
  */
-import { DatabaseBackend, defineConfig } from 'rapidsms'
+import { DatabaseBackend, defineConfig, genericHttpInbound } from 'rapidsms'
 import { DefaultApp } from 'rapidsms/contrib/default'
 import { DialogueApp } from 'rapidsms/contrib/dialogues'
 import { EchoHandler, PingHandler } from 'rapidsms/contrib/echo'
@@ -19,7 +19,9 @@ export default defineConfig({
   handlers: [EchoHandler, PingHandler],
   dialogues: [survey],
   backends: {
-    message_tester: { engine: DatabaseBackend },
+    // Replies are stored as rows; messages come in over HTTP:
+    // curl -d 'identity=254700000001&text=SURVEY' http://127.0.0.1:8000/backend/message_tester/
+    message_tester: { engine: DatabaseBackend, inbound: genericHttpInbound },
   },
   entities: [SurveyResponse],
   migrations,

@@ -11,6 +11,8 @@ export interface SendOptions {
   inResponseTo?: OutgoingMessage['inResponseTo']
   fields?: Record<string, unknown>
   messageClass?: typeof OutgoingMessage
+  /** The outgoing message's id (32 hex), when sending it again must carry the same one. */
+  id?: string
 }
 
 /**

@@ -24,6 +24,10 @@ export const environment = {
   get testDatabaseUrl(): string | undefined {
     return process.env.RAPIDSMS_TEST_DATABASE_URL
   },
+  /** PORT: the port `rapidsms start` serves the web edge on, over the `web.port` setting (`--port` wins). */
+  get port(): string | undefined {
+    return process.env.PORT
+  },
   /** MIGRATIONS_POSTGRES_URL: the server `rapidsms makemigrations` computes PostgreSQL's SQL on. */
   get migrationsPostgresUrl(): string | undefined {
     return process.env.MIGRATIONS_POSTGRES_URL

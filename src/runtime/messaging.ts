@@ -86,7 +86,7 @@ export class Messaging {
   send(text: string, connections: ConnectionLike | ConnectionLike[], options: SendOptions = {}): Promise<OutgoingMessage> {
     const MessageClass = options.messageClass ?? OutgoingMessage
     const list = Array.isArray(connections) ? [...connections] : [connections]
-    return this.sendMessage(new MessageClass({ text, connections: list, inResponseTo: options.inResponseTo ?? null, fields: options.fields }))
+    return this.sendMessage(new MessageClass({ text, connections: list, inResponseTo: options.inResponseTo ?? null, fields: options.fields, ...(options.id && { id: options.id }) }))
   }
 
   /** Run an outgoing message through the outgoing phase and its backends. */

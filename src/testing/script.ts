@@ -23,6 +23,10 @@
  * A line `... 24h` (any duration: `... 90m`, `... 3d`, `... 1h 30m`) moves the clock on:
  * timers falling due on the way fire (a dialogue's reminders), and the `<` lines after it
  * check what they sent. It needs a harness with a FakeClock.
+ *
+ * A line `! COMMAND` asks the harness to do something a person cannot: `! restart` stops the
+ * host and starts a new one on the same database and clock; `! startDialogue NAME IDENTITY...`
+ * starts a dialogue from our side. The `<` lines after it check what it sent.
  */
 
 import { parseDuration } from '../core/duration.js'
@@ -31,8 +35,8 @@ export interface ScriptLine {
   line: number
   /** Empty for a `...` line. */
   identity: string
-  /** `>` sends, `<` expects a reply, `...` moves time on by `ms`. */
-  direction: '>' | '<' | '...'
+  /** `>` sends, `<` expects a reply, `...` moves time on by `ms`, `!` runs a harness command. */
+  direction: '>' | '<' | '...' | '!'
   /** The text (for `...`, the duration as written). */
   text: string
   /** How far a `...` line moves the clock. */
@@ -52,6 +56,14 @@ export interface Script {
 type Send = (identity: string, text: string) => Promise<Reply[]>
 /** Move the clock on by `ms`, firing what falls due; the replies sent meanwhile, in order. */
 export type Advance = (ms: number) => Promise<Reply[]>
+/** Run a `!` line's command (its words); the replies sent meanwhile, in order. */
+export type Command = (words: string[], line: number) => Promise<Reply[]>
+
+/** What runs the lines that are not messages: `...` (time) and `!` (harness commands). */
+export interface ScriptHarness {
+  advance?: Advance
+  command?: Command
+}
 
 /** One reply as the backend got it. */
 export interface Reply {
@@ -107,6 +119,13 @@ export function parseScript(source: string, title = 'script'): Script {
       sent = true
       return
     }
+    if (trimmed.startsWith('!')) {
+      const text = trimmed.slice(1).trim()
+      if (!text) throw new ScriptSyntaxError(line, 'expected a command after "!" (e.g. "! restart")')
+      steps.push({ line, identity: '', direction: '!', text, ...(section !== undefined && { section }) })
+      sent = true
+      return
+    }
     const at = trimmed.search(/[<>]/)
     const identity = at < 0 ? '' : trimmed.slice(0, at).trim().split('@')[0]!.trim()
     if (!identity) throw new ScriptSyntaxError(line, `expected "IDENTITY > text" or "IDENTITY < text", got: ${trimmed}`)
@@ -136,16 +155,19 @@ function fromJson(text: string): string {
  * the replies it produced, in order; `advance(ms)` runs the `...` lines. Returns every
  * mismatch (none = passed).
  */
-export async function runSteps(script: Script, send: Send, options: ScriptOptions = {}, advance?: Advance): Promise<ScriptFailure[]> {
+export async function runSteps(script: Script, send: Send, options: ScriptOptions = {}, harness: ScriptHarness = {}): Promise<ScriptFailure[]> {
   const timed = script.steps.find((s) => s.direction === '...')
-  if (timed && !advance) throw new ScriptSyntaxError(timed.line, `"... ${timed.text}" moves the clock, so the harness needs a FakeClock (useRapidTest({ clock: new FakeClock() }))`)
-  const act = (step: ScriptLine) => (step.direction === '...' ? advance!(step.ms!) : send(step.identity, step.text))
+  if (timed && !harness.advance) throw new ScriptSyntaxError(timed.line, `"... ${timed.text}" moves the clock, so the harness needs a FakeClock (useRapidTest({ clock: new FakeClock() }))`)
+  const commanded = script.steps.find((s) => s.direction === '!')
+  if (commanded && !harness.command) throw new ScriptSyntaxError(commanded.line, `"! ${commanded.text}" needs a harness that runs commands (RapidTest's runScript, rapidsms script)`)
+  const act = (step: ScriptLine) =>
+    step.direction === '...' ? harness.advance!(step.ms!) : step.direction === '!' ? harness.command!(step.text.split(/\s+/), step.line) : send(step.identity, step.text)
   return options.strict ? runStrict(script.steps, act) : runLoose(script.steps, act)
 }
 
 /** What a `>` or `...` line is, in failure messages. */
 function acted(step: ScriptLine): string {
-  return step.direction === '...' ? `"... ${step.text}"` : `${step.identity} > ${quote(step.text)}`
+  return step.direction === '...' ? `"... ${step.text}"` : step.direction === '!' ? `"! ${step.text}"` : `${step.identity} > ${quote(step.text)}`
 }
 
 const matches = (want: ScriptLine, got: Reply) => want.identity === got.identity && (want.text === got.text || want.literal === got.text)

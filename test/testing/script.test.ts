@@ -120,10 +120,10 @@ describe('time lines: "... 24h"', () => {
       return crossed ? [reminder] : []
     }
     const script = parseScript('1 > hi\n... 23h\n... 1h\n1 < Reminder')
-    expect(await runSteps(script, send, {}, advance)).toEqual([])
-    expect(await runSteps(script, send, { strict: true }, advance)).toEqual([])
+    expect(await runSteps(script, send, {}, { advance })).toEqual([])
+    expect(await runSteps(script, send, { strict: true }, { advance })).toEqual([])
     expect(moved).toEqual([82_800_000, 3_600_000, 82_800_000, 3_600_000])
-    expect(await runSteps(parseScript('1 > hi\n... 24h\n... 24h\n1 < Reminder'), send, { strict: true }, advance)).toEqual([
+    expect(await runSteps(parseScript('1 > hi\n... 24h\n... 24h\n1 < Reminder'), send, { strict: true }, { advance })).toEqual([
       { line: 2, section: undefined, message: 'unexpected reply to "... 24h"', expected: undefined, got: '1 < Reminder' },
       { line: 4, section: undefined, message: 'no reply to "... 24h"', expected: '1 < Reminder', got: undefined },
     ])
@@ -131,5 +131,23 @@ describe('time lines: "... 24h"', () => {
 
   it('needs a harness that can move time', async () => {
     await expect(runSteps(parseScript('1 > hi\n... 1h'), async () => [])).rejects.toThrow('line 2: "... 1h" moves the clock, so the harness needs a FakeClock')
+  })
+})
+
+describe('command lines: "! restart", "! startDialogue NAME IDENTITY..."', () => {
+  it('parses them and hands their words to the harness, checking the replies they produced', async () => {
+    const script = parseScript('! startDialogue survey 1 2\n1 < Welcome\n2 < Welcome\n! restart')
+    expect(script.steps.map((s) => [s.direction, s.text])).toEqual([
+      ['!', 'startDialogue survey 1 2'],
+      ['<', 'Welcome'],
+      ['<', 'Welcome'],
+      ['!', 'restart'],
+    ])
+    const ran: string[][] = []
+    const command = async (words: string[]) => (ran.push(words), words[0] === 'startDialogue' ? words.slice(2).map((identity) => ({ identity, text: 'Welcome' })) : [])
+    expect(await runSteps(script, async () => [], { strict: true }, { command })).toEqual([])
+    expect(ran).toEqual([['startDialogue', 'survey', '1', '2'], ['restart']])
+    expect(() => parseScript('!')).toThrow('line 1: expected a command after "!" (e.g. "! restart")')
+    await expect(runSteps(script, async () => [])).rejects.toThrow('line 1: "! startDialogue survey 1 2" needs a harness that runs commands')
   })
 })

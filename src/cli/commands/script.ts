@@ -38,7 +38,7 @@ export async function runScriptFiles(config: LoadedConfig, files: string[], out:
   try {
     for (const script of scripts) {
       await harness.reset()
-      const failures = await runSteps(script, (identity, text) => harness.exchange(identity, text), options, timed ? (ms) => harness.advanceTime(ms) : undefined)
+      const failures = await runSteps(script, (identity, text) => harness.exchange(identity, text), options, harness.scriptHarness())
       if (failures.length) {
         failed++
         out(`FAIL ${script.title}`)

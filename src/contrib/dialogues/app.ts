@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { AppBase } from '../../apps/base.js'
 import type { RouterServices } from '../../apps/router.js'
@@ -233,12 +234,7 @@ export class DialogueApp extends AppBase {
   }
 
   #limits(dialogue: Dialogue | undefined): SessionLimits {
-    const settings = this.router.settings
-    return {
-      expireAfterMs: dialogue?.expireAfterMs ?? parseDuration(settings.dialogueExpireAfter as string | number),
-      maxSteps: dialogue?.maxSteps ?? (settings.dialogueMaxSteps as number),
-      quietHours: dialogue?.quietHours === undefined ? ((settings.dialogueQuietHours as SessionLimits['quietHours']) ?? null) : dialogue.quietHours,
-    }
+    return sessionLimits(dialogue, this.router.settings)
   }
 
   /** Start a session now (its first question in the outbox), ending `interrupt` if given. */
@@ -342,7 +338,7 @@ export class DialogueApp extends AppBase {
     writer.hold(unit)
     let mark: Promise<void>
     try {
-      for (const text of sends) await this.router.send(text, connection, msg ? { inResponseTo: msg } : {})
+      for (const [i, text] of sends.entries()) await this.router.send(text, connection, { id: sendId(sessionId, seq, i), ...(msg && { inResponseTo: msg }) })
     } finally {
       mark = this.#store.markSent(sessionId, seq, this.router.clock.date(), unit)
       writer.release(unit)
@@ -390,11 +386,26 @@ export class DialogueApp extends AppBase {
     const em = this.router.db.orm.em.fork()
     for (const step of unsent) {
       const connection = await em.findOne(Connection, step.connectionId, { populate: ['backend', 'contact'] })
-      if (connection) for (const text of step.sends) await this.router.send(text, connection)
+      // The same ids as the first time: a gateway that already took one can tell it is the same.
+      if (connection) for (const [i, text] of step.sends.entries()) await this.router.send(text, connection, { id: sendId(step.sessionId, step.seq, i) })
       await this.#store.markSent(step.sessionId, step.seq, this.router.clock.date())
     }
     log.info({ steps: unsent.length }, `sent the texts of ${unsent.length} dialogue step(s) a stopped host had stored but not sent`)
   }
+}
+
+/** The limits a dialogue's sessions run under: its own, else the settings' (DialogueApp's defaults when not installed). */
+export function sessionLimits(dialogue: Dialogue | undefined, settings: Record<string, unknown>): SessionLimits {
+  return {
+    expireAfterMs: dialogue?.expireAfterMs ?? parseDuration((settings.dialogueExpireAfter as string | number | undefined) ?? '7d'),
+    maxSteps: dialogue?.maxSteps ?? ((settings.dialogueMaxSteps as number | undefined) ?? 1000),
+    quietHours: dialogue?.quietHours === undefined ? ((settings.dialogueQuietHours as SessionLimits['quietHours']) ?? null) : dialogue.quietHours,
+  }
+}
+
+/** The id of a step's `index`th text: the same whenever it is sent (32 hex, like every message id). */
+export function sendId(sessionId: string, seq: number, index: number): string {
+  return createHash('sha256').update(`${sessionId}:${seq}:${index}`).digest('hex').slice(0, 32)
 }
 
 function timerAt(timers: StoredTimer[], id: string): Date | null {

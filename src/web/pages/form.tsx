@@ -58,14 +58,15 @@ export function FormError({ errors }: { errors?: FormErrors }) {
  */
 export function Field({ field, error, id = `id_${field.name}` }: { field: FieldSpec; error?: string; id?: string }) {
   const type = field.type ?? 'text'
-  const described = [field.help ? `${id}_help` : '', error ? `${id}_error` : ''].filter(Boolean).join(' ') || undefined
+  const { 'aria-describedby': extra, ...attrs } = field.attrs ?? {}
+  const described = [field.help ? `${id}_help` : '', error ? `${id}_error` : '', extra ?? ''].filter(Boolean).join(' ') || undefined
   const common = {
     id,
     name: field.name,
     required: field.required,
     'aria-invalid': error ? 'true' : undefined,
     'aria-describedby': described,
-    ...field.attrs,
+    ...attrs,
   }
   const feedback = (
     <>

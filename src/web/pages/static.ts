@@ -15,6 +15,8 @@ export const STATIC_FILES: Record<string, string> = {
   'bootstrap/bootstrap.bundle.min.js.map': require.resolve('bootstrap/dist/js/bootstrap.bundle.min.js.map'),
   'rapidsms/rapidsms.css': ours('../static/rapidsms.css'),
   'rapidsms/segments.js': ours('../../core/segments.js'),
+  'rapidsms/messaging.js': ours('../static/messaging.js'),
+  'rapidsms/autocomplete.js': ours('../static/autocomplete.js'),
 }
 
 const TYPES: Record<string, string> = {

@@ -19,12 +19,13 @@ export interface TableSort {
 /**
  * A Bootstrap table with a caption, sortable headers (a link per sortable column; the
  * current one marked with `aria-sort`) and a row per item; `empty` when there are none.
- * It scrolls inside itself on a narrow screen, never the page.
+ * On a phone each row becomes a block of labelled lines (the header stays for screen
+ * readers); a table too wide still scrolls inside itself, never the page.
  */
 export function DataTable<R>({ caption, columns, rows, empty, sort, id }: { caption: string; columns: Column<R>[]; rows: R[]; empty: string; sort?: TableSort; id?: string }) {
   return (
     <div class="table-responsive">
-      <table class="table table-sm table-striped align-middle" id={id}>
+      <table class="table table-sm table-striped align-middle table-stack" id={id}>
         <caption class="visually-hidden">{caption}</caption>
         <thead>
           <tr>
@@ -51,7 +52,9 @@ export function DataTable<R>({ caption, columns, rows, empty, sort, id }: { capt
             rows.map((row) => (
               <tr>
                 {columns.map((column) => (
-                  <td class={column.class}>{column.cell(row)}</td>
+                  <td class={column.class} data-label={column.label}>
+                    {column.cell(row)}
+                  </td>
                 ))}
               </tr>
             ))
