@@ -34,7 +34,7 @@ export { receive, send, lookupConnections, getRouter, startRouter, stopRouter, H
 export { MemoryBus, NatsBus, type Bus, type BusMessage } from './runtime/bus/index.js'
 export { startEdge, createEdge, type EdgeServer } from './web/index.js'
 export { DefaultApp } from './contrib/default/index.js'
-export { EchoHandler, PingHandler } from './contrib/echo/index.js'
+export { EchoApp, EchoHandler, PingHandler } from './contrib/echo/index.js'
 export { HandlersApp, BaseHandler, KeywordHandler, PatternHandler, NotANumber, type HandlerClass } from './contrib/handlers/index.js'
 export { RegistrationApp, RegisterHandler, LanguageHandler, LANGUAGES, type Language } from './contrib/registration/index.js'
 export { HttpTesterApp } from './contrib/httptester/index.js'

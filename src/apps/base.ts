@@ -39,6 +39,19 @@ export abstract class AppBase {
   static pages?: AppPages
   /** Entities this app shows in the admin (its list, add, change and delete pages). */
   static admin?: AdminEntry[]
+  /**
+   * The app's dotted module name, as RapidSMS names it in INSTALLED_APPS
+   * (`rapidsms.contrib.echo`): what `handlersExcludeApps` and the prefixes of
+   * `installedHandlers` / `excludedHandlers` are compared with. Defaults to `appName`, else
+   * the class name.
+   */
+  static module?: string
+  /**
+   * The handler classes this app brings (an app's `handlers/` folder in RapidSMS): the
+   * handlers app discovers them when the `handlers` setting is not set (deprecated; docs
+   * 21.3.4). Listing them in `handlers` is the way RapidSMS recommends.
+   */
+  static handlers?: readonly (abstract new (...args: any[]) => unknown)[]
 
   constructor(readonly router: RouterServices) {}
 

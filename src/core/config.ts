@@ -40,7 +40,8 @@ export const coreSettings = {
   projectName: z.string().default(PROJECT_NAME),
   defaultResponse: z.string().nullable().default(DEFAULT_RESPONSE),
   apps: z.array(kindOf('app', 'an app class (a subclass of AppBase)')).default([]),
-  handlers: z.array(kindOf('handler', 'a handler class (a subclass of BaseHandler)')).default([]),
+  /** RAPIDSMS_HANDLERS. Not set: the handlers app discovers its apps' handlers (deprecated, as in RapidSMS). */
+  handlers: z.array(kindOf('handler', 'a handler class (a subclass of BaseHandler)')).optional(),
   backends: z
     .record(
       z.string().min(1, 'a backend name cannot be empty').max(BACKEND_NAME_MAX, `a backend name has at most ${BACKEND_NAME_MAX} characters`),

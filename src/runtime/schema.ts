@@ -24,7 +24,9 @@ export function schemaOf(settings: Settings): { entities: EntitySchema<any, any>
     routingStrategyClass(settings.router) as SchemaOwner,
     ...Object.values(settings.backends).map((b) => b.engine as SchemaOwner),
     ...(settings.apps as SchemaOwner[]),
-    ...(settings.handlers as SchemaOwner[]),
+    ...((settings.handlers ?? []) as SchemaOwner[]),
+    // Handlers an app brings keep their tables whether they are listed or discovered.
+    ...settings.apps.flatMap((app) => ((app as { handlers?: SchemaOwner[] }).handlers ?? [])),
     { entities: settings.entities as EntitySchema<any, any>[], migrations: settings.migrations as MigrationEntry[] },
   ]
   const entities = new Set<EntitySchema<any, any>>()

@@ -77,7 +77,7 @@ export class RapidTest {
     const settings: UserSettings = {
       ...base,
       apps: this.options.apps ?? base.apps ?? [],
-      handlers: (this.options.handlers ?? base.handlers ?? []) as UserSettings['handlers'],
+      handlers: (this.options.handlers ?? base.handlers) as UserSettings['handlers'],
       backends: { ...mocked, mockbackend: { engine: MockBackend }, ...this.options.backends } as UserSettings['backends'],
       router: this.options.router ?? 'blocking',
     }
