@@ -1,12 +1,12 @@
 import { Hono, type Context } from 'hono'
 import { Connection, Contact, dateFromRow, defaultConnection } from '../../models/index.js'
+import { ContactPicker, pickedIds } from '../../web/pages/contact-picker.js'
 import { definePages, type PageModule, type Site, type SiteEnv } from '../../web/pages/context.js'
 import { flash } from '../../web/pages/flash.js'
 import { Field, Form, type FormErrors } from '../../web/pages/form.js'
 import { formatDate, Time } from '../../web/pages/format.js'
 import { keysetPage, pageRequest, type SortColumn } from '../../web/pages/keyset.js'
 import { DataTable, Pager, pagerLinks, type Column } from '../../web/pages/table.js'
-import { searchRecipients } from '../messaging/recipients.js'
 import type { Dialogue } from './define.js'
 import { stateKey, type SessionStatus } from './engine.js'
 import { DialogueStep } from './models.js'
@@ -156,8 +156,6 @@ function pages(App: abstract new (...args: any[]) => DialogueRunner) {
       )
     })
 
-    app.get('/contacts.json', async (c) => c.json(await searchRecipients(site.em().getKnex(), router.db.dialect, c.req.query('q') ?? '')))
-
     const startPage = (c: Context<SiteEnv>, dialogues: DialogueRunner, errors: FormErrors, chosen: { id: number; label: string }[], name = '') =>
       c.render(
         <>
@@ -166,30 +164,7 @@ function pages(App: abstract new (...args: any[]) => DialogueRunner) {
             <div class="col-12 col-lg-8 col-xl-6">
               <Form action="/dialogues/start/" aria-label="Start a dialogue">
                 <Field field={{ name: 'dialogue', label: 'Dialogue', type: 'select', value: name, required: true, options: [['', '---------'], ...[...dialogues.dialogues.keys()].map((n) => [n, n] as [string, string])] }} error={errors.dialogue} />
-                <div class="mb-3 autocomplete" data-autocomplete="/dialogues/contacts.json" data-name="recipients" data-chosen="chosen-recipients">
-                  <label class="form-label" for="recipient-search">
-                    Contacts
-                  </label>
-                  <ul id="chosen-recipients" class="list-inline mb-2" aria-label="Chosen contacts">
-                    {chosen.map((r) => (
-                      <li class="list-inline-item badge text-bg-secondary fs-6 fw-normal mb-1">
-                        <span>{r.label}</span>
-                        <input type="hidden" name="recipients" value={String(r.id)} />
-                      </li>
-                    ))}
-                  </ul>
-                  <input id="recipient-search" class={`form-control${errors.recipients ? ' is-invalid' : ''}`} type="text" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="recipient-options" aria-describedby={`recipient-help${errors.recipients ? ' recipient-error' : ''}`} autocomplete="off" placeholder="Type a name or a number" />
-                  <ul id="recipient-options" class="list-group autocomplete-list shadow" role="listbox" aria-label="Matching contacts" hidden></ul>
-                  <div id="recipient-help" class="form-text">
-                    Each starts on their default connection; one already in a session is left alone.
-                  </div>
-                  <div class="visually-hidden" role="status" data-status></div>
-                  {errors.recipients && (
-                    <div id="recipient-error" class="invalid-feedback d-block">
-                      {errors.recipients}
-                    </div>
-                  )}
-                </div>
+                <ContactPicker name="recipients" label="Contacts" chosen={chosen} help="Each starts on their default connection; one already in a session is left alone." error={errors.recipients} />
                 <button type="submit" class="btn btn-primary">
                   Start
                 </button>
@@ -210,7 +185,7 @@ function pages(App: abstract new (...args: any[]) => DialogueRunner) {
       if (!dialogues) return notInstalled(c)
       const body = await c.req.parseBody({ all: true })
       const name = typeof body.dialogue === 'string' ? body.dialogue : ''
-      const ids = [...new Set([body.recipients ?? []].flat().map((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN)).filter(Number.isSafeInteger))]
+      const ids = pickedIds(body, 'recipients')
       const errors: FormErrors = {}
       if (!dialogues.dialogues.has(name)) errors.dialogue = 'Select a dialogue.'
       if (!ids.length) errors.recipients = 'Choose at least one contact.'
