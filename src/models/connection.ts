@@ -9,7 +9,7 @@ const definition = {
   uniques: [{ properties: ['backend' as const, 'identity' as const] }],
   // Identity lookups on any backend and by prefix (the message log's filter, autocomplete).
   // The migrations hold each database's SQL; expression indexes are compared by name only.
-  indexes: [{ name: 'rapidsms_connection_identity_index', expression: (table: { name: string }) => `create index "rapidsms_connection_identity_index" on "${table.name}" ("identity" varchar_pattern_ops)` }],
+  indexes: [{ name: 'rapidsms_connection_identity_index', expression: (table: { name: string }) => `create index "rapidsms_connection_identity_index" on "${table.name}" (("identity" collate "C"))` }],
 }
 
 const properties = (b: typeof p) => ({

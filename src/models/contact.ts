@@ -4,9 +4,9 @@ import { defineEntity, type InferEntity, type p } from '@mikro-orm/core'
 const definition = {
   name: 'Contact',
   tableName: 'rapidsms_contact',
-  // Name search by prefix, whatever the case (the Messaging page's autocomplete). The
+  // Name search by prefix, whatever the case, in byte order (the Messaging page's autocomplete). The
   // migrations hold each database's SQL; expression indexes are compared by name only.
-  indexes: [{ name: 'rapidsms_contact_name_lower_index', expression: (table: { name: string }) => `create index "rapidsms_contact_name_lower_index" on "${table.name}" (lower("name") text_pattern_ops)` }],
+  indexes: [{ name: 'rapidsms_contact_name_lower_index', expression: (table: { name: string }) => `create index "rapidsms_contact_name_lower_index" on "${table.name}" ((lower("name") collate "C"))` }],
 }
 
 const properties = (b: typeof p) => ({

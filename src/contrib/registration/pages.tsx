@@ -6,7 +6,7 @@ import { definePages, type Site, type SiteEnv } from '../../web/pages/context.js
 import { flash } from '../../web/pages/flash.js'
 import { Field, Form, FormError, type FormErrors } from '../../web/pages/form.js'
 import { keysetPage, pageRequest, type SortColumn } from '../../web/pages/keyset.js'
-import { likePattern } from '../../web/pages/search.js'
+import { byteOrder, likePattern } from '../../web/pages/search.js'
 import { DataTable, Pager, pagerLinks, type Column } from '../../web/pages/table.js'
 import { languagesOf } from './languages.js'
 import { addBulkRows, BULK_FORMAT, checkRows, readBulkFile, type BulkError, type BulkRow } from './bulk.js'
@@ -174,7 +174,7 @@ function registration(site: Site): Hono<SiteEnv> {
     const query = knex({ c: 'rapidsms_contact' }).select('c.id', 'c.name', 'c.language')
     if (q) {
       const pattern = likePattern(q, 'contains')
-      query.where((w) => w.whereRaw(`lower(c.name) like ? escape '\\'`, [pattern]).orWhereIn('c.id', knex('rapidsms_connection').whereRaw(`identity like ? escape '\\'`, [likePattern(q, 'prefix', false)]).whereNotNull('contact_id').select('contact_id')))
+      query.where((w) => w.whereRaw(`lower(c.name) like ? escape '\\'`, [pattern]).orWhereIn('c.id', knex('rapidsms_connection').whereRaw(`${byteOrder(router.db.dialect, 'identity')} like ? escape '\\'`, [likePattern(q, 'prefix', false)]).whereNotNull('contact_id').select('contact_id')))
     }
     const page = await keysetPage<Record<string, unknown>>(query, ORDER, 'desc', pageRequest((n) => c.req.query(n), ORDER), PAGE_SIZE, router.db.dialect)
     const ids = page.rows.map((r) => Number(r.id))
