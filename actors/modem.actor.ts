@@ -99,6 +99,7 @@ export class ModemActor {
   /** Slots whose messages are being handed in (not committed yet). */
   readonly #handingIn = new Set<number>()
   #stopping = false
+  #draining = false
 
   constructor(options: ModemActorOptions) {
     this.options = options
@@ -124,10 +125,16 @@ export class ModemActor {
     let last = ''
     this.#machine.subscribe((snapshot) => {
       const state = this.state
+      // A job's output is the work it saw when it ended; a send queued meanwhile may be newer.
+      if (state === 'online.ready') {
+        const work = this.#work()
+        if (work.read !== snapshot.context.work.read || work.send !== snapshot.context.work.send) this.#machine.send({ type: 'WORK', work })
+      }
       if (state === last) return
       last = state
       this.#log.debug({ backend: options.name, state, error: snapshot.context.error }, `modem ${state}`)
       if (state === 'online.ready') this.#ready.resolve()
+      if (!state.startsWith('online.')) this.#abandon()
       if (state === 'failed') this.#log.warn({ backend: options.name, port: options.port, error: snapshot.context.error }, `modem failed: ${snapshot.context.error}; reconnecting`)
       if (state === 'halted') this.#log.error({ backend: options.name, port: options.port, error: snapshot.context.error }, `modem stopped: ${snapshot.context.error}`)
     })
@@ -147,6 +154,31 @@ export class ModemActor {
   /** Parts waiting to be sent. */
   get queued(): number {
     return this.#queue.length
+  }
+
+  /** Parts the modem refused for now, waiting for the time of their next attempt. */
+  get retrying(): number {
+    const now = this.options.clock.now()
+    return this.#queue.filter((p) => p.notBefore > now).length
+  }
+
+  /**
+   * The host is stopping and waits for the messages in flight: those that cannot be sent now
+   * (the modem away or halted, a part waiting to try again) fail at once; the modem goes on
+   * with the others while it is online.
+   */
+  drain(): void {
+    this.#draining = true
+    this.#abandon()
+  }
+
+  #abandon(): void {
+    if (!this.#draining) return
+    const online = this.state.startsWith('online.') && this.state !== 'online.initialising'
+    const now = this.options.clock.now()
+    for (const part of [...this.#queue]) {
+      if (!online || part.notBefore > now) this.#fail(part.message, new ModemSendError(`the host is stopping and the modem cannot send now (${this.state}${this.error ? `: ${this.error}` : ''})`))
+    }
   }
 
   /** Resolves the next time the modem is ready (at once if it is). */
@@ -239,7 +271,7 @@ export class ModemActor {
 
   #command(command: string, options: { timeoutMs?: number; data?: string } = {}) {
     if (!this.#channel) return Promise.reject(new AtClosedError(command, 'the port is not open'))
-    return this.#channel.command(command, { timeoutMs: options.timeoutMs ?? this.options.commandTimeoutMs, data: options.data })
+    return this.#channel.command(command, { ...options, timeoutMs: options.timeoutMs ?? this.options.commandTimeoutMs })
   }
 
   // ---- effects of the machine ----------------------------------------------------------
@@ -517,6 +549,7 @@ export class ModemActor {
       part.notBefore = this.options.clock.now() + delay
       this.#log.warn({ backend: this.options.name, attempt: part.attempt, retryInMs: delay, error: what }, `the modem refused a part (${what}); trying again`)
       this.#armRetry()
+      this.#abandon()
       return
     }
     this.#queue.splice(this.#queue.indexOf(part), 1)
