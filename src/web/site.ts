@@ -3,7 +3,7 @@ import { Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import type { RouterServices } from '../apps/router.js'
-import { adminOptions, Backend, Connection, Contact, type AdminEntry, type AdminOptions } from '../models/index.js'
+import { adminOptions, Backend, Connection, Contact, extraFieldNames, type AdminEntry, type AdminOptions, type FieldsOwner } from '../models/index.js'
 import { accountsPages } from './accounts/pages.js'
 import { csrfProtection } from './accounts/csrf.js'
 import { sessionSecret } from './accounts/secret.js'
@@ -38,7 +38,12 @@ function isPageModule(value: unknown): value is PageModule {
 function registrations(router: RouterServices): AdminOptions[] {
   const { settings } = router
   const owners = [...(settings.apps as { admin?: AdminEntry[] }[]), ...Object.values(settings.backends).map((b) => b.engine as { admin?: AdminEntry[] })]
-  const entries = [...CORE_ADMIN, ...owners.flatMap((o) => o.admin ?? []), ...(settings.admin as AdminEntry[])].map(adminOptions)
+  // The fields apps add to Contact and Connection (docs 12) are columns of their lists too.
+  const core = CORE_ADMIN.map((o) => {
+    const extra = o.entity === Contact ? extraFieldNames(settings.apps as FieldsOwner[], 'Contact') : o.entity === Connection ? extraFieldNames(settings.apps as FieldsOwner[], 'Connection') : []
+    return extra.length && o.list ? { ...o, list: [...o.list, ...extra] } : o
+  })
+  const entries = [...core, ...owners.flatMap((o) => o.admin ?? []), ...(settings.admin as AdminEntry[])].map(adminOptions)
   const seen = new Set<EntitySchema<any, any>>()
   return entries.filter((e) => !seen.has(e.entity) && seen.add(e.entity))
 }
