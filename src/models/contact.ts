@@ -1,12 +1,15 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core'
 
+/** A contact's name is stored in a 100-character column. */
+export const CONTACT_NAME_MAX = 100
+
 /** A person or organisation the project talks to (docs 8.1.5). */
 export const Contact = defineEntity({
   name: 'Contact',
   tableName: 'rapidsms_contact',
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
-    name: p.string().length(100).default(''),
+    name: p.string().length(CONTACT_NAME_MAX).default(''),
     /** The preferred language code (e.g. `fr`); empty for the project's default. */
     language: p.string().length(6).default(''),
     createdOn: p.datetime().onCreate(() => new Date()),

@@ -1,6 +1,6 @@
 export { Backend } from './backend.js'
 export { App } from './app.js'
-export { Contact, isAnonymous } from './contact.js'
+export { Contact, CONTACT_NAME_MAX, isAnonymous } from './contact.js'
 export { Connection } from './connection.js'
 export { Database, type DatabaseOptions, MIGRATIONS_TABLE } from './database.js'
 export { parseDatabaseUrl, DEFAULT_DATABASE_URL } from './database-url.js'
