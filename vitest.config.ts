@@ -20,6 +20,8 @@ function reachable(url: string): Promise<boolean> {
 
 /** Test files that never open a database: they run once. */
 const DATABASE_FREE = ['test/core/**', 'test/machines/**', 'test/runtime/bus/**', 'test/bench/**', 'test/testing/script.test.ts', 'test/testing/fake-clock.test.ts', 'test/contrib/dialogues/engine.test.ts', 'test/backends/modem/pdu.test.ts', 'test/backends/modem/at-*.test.ts']
+/** Fuzz tests of parsers and formatters: once; the endpoint fuzzers run on both databases. */
+const FUZZ_DATABASE_FREE = ['regex', 'python-format', 'python-int', 'script', 'settings', 'pdu'].map((door) => `test/fuzz/${door}.test.ts`)
 
 export default defineConfig(async () => {
   const withPostgres = process.env.REQUIRE_SERVICES === '1' || (await reachable(POSTGRES))
@@ -29,7 +31,7 @@ export default defineConfig(async () => {
       projects: [
         { test: { ...common, name: 'sqlite', env: { RAPIDSMS_TEST_DATABASE_URL: '', RAPIDSMS_LOG_LEVEL: 'silent' } } },
         ...(withPostgres
-          ? [{ test: { ...common, name: 'postgres', exclude: [...configDefaults.exclude, ...DATABASE_FREE], env: { RAPIDSMS_TEST_DATABASE_URL: POSTGRES, RAPIDSMS_LOG_LEVEL: 'silent' } } }]
+          ? [{ test: { ...common, name: 'postgres', exclude: [...configDefaults.exclude, ...DATABASE_FREE, ...FUZZ_DATABASE_FREE], env: { RAPIDSMS_TEST_DATABASE_URL: POSTGRES, RAPIDSMS_LOG_LEVEL: 'silent' } } }]
           : []),
       ],
     },

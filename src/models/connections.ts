@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/knex'
 import { Backend } from './backend.js'
 import { Connection } from './connection.js'
 import { Contact as ContactEntity, type Contact } from './contact.js'
+import { wellFormed } from '../core/text.js'
 
 /** The Backend row with this name, created if missing (safe under concurrency). */
 export async function backendRow(em: EntityManager, name: string): Promise<Backend> {
@@ -15,8 +16,10 @@ export async function backendRow(em: EntityManager, name: string): Promise<Backe
  * One Connection per identity on the named backend, with backend and contact loaded,
  * creating the backend and any missing connection (RapidSMS's lookup_connections).
  */
-export async function lookupConnectionRows(em: EntityManager, backendName: string, identities: string[]): Promise<Connection[]> {
+export async function lookupConnectionRows(em: EntityManager, backendName: string, given: string[]): Promise<Connection[]> {
   const backend = await backendRow(em, backendName)
+  // As the database keeps them: an identity with a lone surrogate would never be found again.
+  const identities = given.map(wellFormed)
   const wanted = [...new Set(identities)]
   const find = () => em.find(Connection, { backend, identity: { $in: wanted } }, { populate: ['contact'] })
   let rows = await find()

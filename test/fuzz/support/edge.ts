@@ -31,9 +31,10 @@ export interface EdgeUnderFuzz {
  * A host on a scratch database (the fuzz project's schema) with its edge as a Hono app,
  * replies going to a loopback gateway that accepts them: set up before the file's tests.
  */
-export function useEdgeUnderFuzz(): EdgeUnderFuzz {
+export function useEdgeUnderFuzz(options: { router?: 'blocking' | 'database' } = {}): EdgeUnderFuzz {
   const rapid = new RapidTest({
     settings: demo,
+    router: options.router,
     backends: {
       [FUZZ_BACKENDS.http]: { engine: DatabaseBackend, inbound: genericHttpInbound },
       [FUZZ_BACKENDS.kannel]: { engine: KannelBackend, sendsms_url: 'http://127.0.0.1:9/', delivery_report_url: 'http://127.0.0.1:8000', retries: 0 },

@@ -24,27 +24,28 @@ export const FUZZ_SEED = seedSetting === 'random' ? (Date.now() ^ (Math.random()
 /** Is FUZZ_RUNS set (a long run)? */
 export const LONG_RUN = Number.isInteger(runsSetting) && runsSetting > 0
 
-const runsOf = (ciRuns: number) => (LONG_RUN ? runsSetting : ciRuns)
+const runsOf = (ciRuns: number, share: number) => (LONG_RUN ? Math.max(ciRuns, Math.ceil(runsSetting * share)) : ciRuns)
 
 /**
- * The vitest timeout of a property of `ciRuns` inputs (or FUZZ_RUNS) that take about
- * `msPerRun` each: three times that, and at least 20 s.
+ * The vitest timeout of a property of `ciRuns` inputs (or its share of FUZZ_RUNS) that take
+ * about `msPerRun` each: three times that, and at least 20 s.
  */
-export function fuzzTimeout(ciRuns: number, msPerRun: number): number {
-  return Math.max(20_000, runsOf(ciRuns) * msPerRun * 3)
+export function fuzzTimeout(ciRuns: number, msPerRun: number, share = 1): number {
+  return Math.max(20_000, runsOf(ciRuns, share) * msPerRun * 3)
 }
 
 /**
  * fast-check parameters for a property that tries `ciRuns` inputs in CI, each taking about
- * `msPerRun`; use fuzzTimeout with the same numbers as the test's timeout.
+ * `msPerRun`; use fuzzTimeout with the same numbers as the test's timeout. A property of
+ * slow inputs (tens of kilobytes each) takes `share` of FUZZ_RUNS in a long run.
  * @example it.prop([fc.string()], fuzz(200, 1))('never throws', (text) => { parse(text) }, fuzzTimeout(200, 1))
  */
-export function fuzz(ciRuns: number, msPerRun: number): fc.Parameters<any> {
+export function fuzz(ciRuns: number, msPerRun: number, share = 1): fc.Parameters<any> {
   const path = process.env.FUZZ_PATH
   return {
     seed: FUZZ_SEED,
-    numRuns: runsOf(ciRuns),
-    interruptAfterTimeLimit: fuzzTimeout(ciRuns, msPerRun) - 3_000,
+    numRuns: runsOf(ciRuns, share),
+    interruptAfterTimeLimit: fuzzTimeout(ciRuns, msPerRun, share) - 3_000,
     ...(path && { path, endOnFailure: true }),
   }
 }
