@@ -1,5 +1,7 @@
 import type { BackendBase } from '../src/backends/base.js'
+import { systemClock, type Clock } from '../src/core/clock.js'
 import { BackendSendError, ConfigError } from '../src/core/errors.js'
+import type { Inspector } from '../src/core/inspection.js'
 import { getLogger, type Logger } from '../src/core/logger.js'
 import type { BackendContext } from '../src/core/messages/index.js'
 
@@ -72,7 +74,13 @@ export function backoffDelay(policy: DeliveryPolicy, retry: number, random = Mat
 /** What became of a send: sent, or failed for every identity or only for `failedIdentities`. */
 export type DeliveryOutcome = { sent: true } | { sent: false; failedIdentities?: string[] }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+/** What a backend actor takes from its host: the clock it waits on, the stream it reports to. */
+export interface BackendActorOptions {
+  clock?: Clock
+  inspector?: Inspector
+}
+
+const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error))
 
 /**
  * Owns one configured backend and delivers its messages: at most `max_concurrency` sends at
@@ -91,11 +99,18 @@ export class BackendActor {
   #inFlight = 0
   readonly #waiting: (() => void)[] = []
   #nextSlot = 0
+  readonly #clock: Clock
+  readonly #inspector: Inspector | undefined
 
-  constructor(readonly backend: BackendBase) {
+  constructor(
+    readonly backend: BackendBase,
+    options: BackendActorOptions = {},
+  ) {
     this.name = backend.name
     this.#log = getLogger(`rapidsms.backends.${this.name}`)
     this.policy = deliveryPolicy(this.name, backend.config)
+    this.#clock = options.clock ?? systemClock
+    this.#inspector = options.inspector
   }
 
   /** Send one message to the identities of this backend; true when the backend accepted it. */
@@ -110,23 +125,29 @@ export class BackendActor {
    */
   async deliverReporting(id: string, text: string, identities: string[], context: BackendContext): Promise<DeliveryOutcome> {
     let pending = identities
+    const inspector = this.#inspector?.active ? this.#inspector : undefined
     for (let attempt = 0; ; attempt++) {
       try {
+        inspector?.emit('send.attempted', { msgId: id, backend: this.name, identities: pending, attempt: attempt + 1 })
         await this.#attempt(id, text, pending, context)
         this.sent++
+        inspector?.emit('send.succeeded', { msgId: id, backend: this.name, identities: pending, attempts: attempt + 1 })
         if (this.#log.isLevelEnabled('info')) this.#log.info({ msgId: id, backend: this.name, identities: pending, attempts: attempt + 1 }, 'sent')
         return { sent: true }
       } catch (error) {
         const failedIdentities = error instanceof BackendSendError ? error.options.failedIdentities : undefined
+        const tried = pending
         if (failedIdentities?.length) pending = failedIdentities
         if (attempt < this.policy.retries && isRetryable(error)) {
           const delay = backoffDelay(this.policy, attempt + 1)
           this.retried++
+          inspector?.emit('send.failed', { msgId: id, backend: this.name, identities: tried, attempt: attempt + 1, final: false, error: describe(error), retryInMs: delay })
           this.#log.warn({ err: error, msgId: id, backend: this.name, identities: pending, attempt: attempt + 1, retryInMs: delay }, `${this.name} failed to send; retrying`)
-          await sleep(delay)
+          await this.#clock.sleep(delay)
           continue
         }
         this.failed++
+        inspector?.emit('send.failed', { msgId: id, backend: this.name, identities: tried, attempt: attempt + 1, final: true, error: describe(error) })
         this.#log.error({ err: error, msgId: id, backend: this.name, identities: pending, attempts: attempt + 1 }, `${this.name} encountered an error while sending.`)
         return { sent: false, failedIdentities: pending === identities ? undefined : pending }
       }
@@ -160,10 +181,10 @@ export class BackendActor {
     try {
       if (rateLimit !== undefined) {
         // Evenly spaced slots, 1/rate apart: each send takes the next free one.
-        const now = Date.now()
+        const now = this.#clock.now()
         const slot = Math.max(now, this.#nextSlot)
         this.#nextSlot = slot + 1000 / rateLimit
-        if (slot > now) await sleep(slot - now)
+        if (slot > now) await this.#clock.sleep(slot - now)
       }
       await this.backend.send(id, text, identities, context)
     } finally {

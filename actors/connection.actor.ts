@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../src/core/clock.js'
 import type { IncomingMessage } from '../src/core/messages/index.js'
 import type { Connection } from '../src/models/index.js'
 
@@ -20,7 +21,8 @@ export class ConnectionActor {
   #mailbox: Job[] = []
   #idleWaiters: (() => void)[] = []
   #busy = false
-  lastActive = Date.now()
+  /** When its last job finished (the host's clock, epoch ms). */
+  lastActive: number
   processed = 0
   /** The row changed in the database since it was loaded: reload it before the next message. */
   stale = false
@@ -29,7 +31,10 @@ export class ConnectionActor {
     readonly key: string,
     public connection: Connection,
     private readonly process: ProcessMessage,
-  ) {}
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.lastActive = clock.now()
+  }
 
   /** Queue a message; resolves with it once processed (replies sent, writes committed). */
   receive(msg: IncomingMessage): Promise<IncomingMessage> {
@@ -82,7 +87,7 @@ export class ConnectionActor {
       }
     }
     this.#busy = false
-    this.lastActive = Date.now()
+    this.lastActive = this.clock.now()
     for (const resolve of this.#idleWaiters.splice(0)) resolve()
   }
 }

@@ -1,10 +1,10 @@
 import { incomingMachine, MachineStepper, outgoingMachine, type PhaseMeta, type Step } from '../machines/index.js'
 import { implementsPhase } from '../src/apps/index.js'
+import type { Inspector } from '../src/core/inspection.js'
 import { getLogger } from '../src/core/logger.js'
 import { IncomingMessage, OutgoingMessage, type ResponseContext } from '../src/core/messages/index.js'
-import type { AppActor } from './app.actor.js'
-import type { BackendActor } from './backend.actor.js'
 import { isThenable } from '../src/core/thenable.js'
+import type { AppActor } from './app.actor.js'
 
 const log = getLogger('rapidsms.router')
 
@@ -22,28 +22,28 @@ const ACTIONS: Record<string, (msg: IncomingMessage | OutgoingMessage) => void> 
   },
 }
 
-export interface PipelineObserver {
-  /** Every message handed to the router, before its phases (the harness's `inbound`). */
-  incoming?(msg: IncomingMessage): void
-  /** Every outgoing message, before its phases (the harness's `outbound`). */
-  outgoing?(msg: OutgoingMessage): void
-}
-
 export interface PipelineOptions {
   apps: readonly AppActor[]
-  backends: ReadonlyMap<string, BackendActor>
+  /** Hand an outgoing message that passed its outgoing phase to its backends (the routing strategy's). */
+  deliver: (msg: OutgoingMessage) => Promise<void>
+  /** Where the pipeline tells what happens: messages received and sending, phases entered and left, replies queued. */
+  inspector: Inspector
   /** Record messages but skip every phase (RapidSMS's TestRouter.disable_phases). */
   disablePhases?: boolean
-  /** Hand an outgoing message to its backends some other way (the DatabaseRouter's). */
-  deliver?: (msg: OutgoingMessage) => Promise<void>
-  observer?: PipelineObserver
+}
+
+/** While a message is inspected: which app stopped the phase it is in. */
+interface Trace {
+  stoppedBy?: string
 }
 
 /**
  * Runs the message machines with their effects: each phase state calls the apps that
  * implement that phase, in the order its meta says, and answers STOPPED or COMPLETED;
  * the respond step sends queued replies through the outgoing machine; the deliver step
- * groups connections by backend and hands each group to its backend actor.
+ * hands the message to the routing strategy's delivery. Every message is on the inspection
+ * stream (`message.received`, `message.sending`); its phases and replies too while someone
+ * listens to them.
  */
 export class MessagePipeline {
   readonly #lists = new Map<PhaseMeta, AppActor[]>()
@@ -52,13 +52,23 @@ export class MessagePipeline {
 
   /** Run an incoming message through its phases and send its replies. */
   async receive(msg: IncomingMessage): Promise<void> {
-    this.options.observer?.incoming?.(msg)
-    if (!this.options.disablePhases) await this.#walk(incoming, msg)
+    const { inspector } = this.options
+    if (inspector.active) {
+      const connection = msg.connections[0]
+      inspector.emit('message.received', { msgId: msg.id, backend: connection?.backend.name ?? '', identity: connection?.identity ?? '', text: msg.text, message: msg })
+    }
+    if (this.options.disablePhases) return
+    await this.#walk(incoming, msg)
+    if (inspector.active) inspector.emit('message.processed', { msgId: msg.id, handled: msg.handled, appErrors: msg.envelope.appErrors.length })
   }
 
   /** Run an outgoing message through the outgoing phase and its backends; true if not cancelled. */
   async send(msg: OutgoingMessage): Promise<boolean> {
-    this.options.observer?.outgoing?.(msg)
+    const { inspector } = this.options
+    if (inspector.active) {
+      const backends = [...new Set(msg.connections.map((c) => c.backend.name))]
+      inspector.emit('message.sending', { msgId: msg.id, inResponseTo: msg.inResponseTo?.id, text: msg.text, backends, message: msg })
+    }
     if (this.options.disablePhases) return false
     return (await this.#walk(outgoing, msg)).state === 'sent'
   }
@@ -69,13 +79,21 @@ export class MessagePipeline {
    * outcome. Synchronous work costs no promise.
    */
   async #walk(stepper: MachineStepper, msg: IncomingMessage | OutgoingMessage): Promise<Step> {
+    const { inspector } = this.options
+    const trace: Trace | undefined = inspector.active && (inspector.wants('phase.entered') || inspector.wants('phase.left')) ? {} : undefined
     for (let step = stepper.initial; ; ) {
       for (const action of step.actions) ACTIONS[action]?.(msg)
       if (step.final) return step
       const meta = step.meta!
+      const phase = 'phase' in meta ? meta.phase : meta.step
+      if (trace) inspector.emit('phase.entered', { msgId: msg.id, phase })
       let event: PhaseOutcome | Promise<PhaseOutcome> =
-        'phase' in meta ? this.#runPhase(meta, msg) : meta.step === 'respond' ? this.#respond(msg as IncomingMessage) : this.#deliver(msg as OutgoingMessage)
+        'phase' in meta ? this.#runPhase(meta, msg, 0, trace) : meta.step === 'respond' ? this.#respond(msg as IncomingMessage) : this.#deliver(msg as OutgoingMessage)
       if (typeof event !== 'string') event = await event
+      if (trace) {
+        inspector.emit('phase.left', { msgId: msg.id, phase, outcome: event, ...(trace.stoppedBy !== undefined && { stoppedBy: trace.stoppedBy }) })
+        trace.stoppedBy = undefined
+      }
       step = stepper.next(step, event)
     }
   }
@@ -84,47 +102,39 @@ export class MessagePipeline {
    * Call the phase's apps; synchronous while they answer synchronously, so a message whose
    * apps never wait costs no promise per phase.
    */
-  #runPhase(meta: PhaseMeta, msg: IncomingMessage | OutgoingMessage, from = 0): PhaseOutcome | Promise<PhaseOutcome> {
+  #runPhase(meta: PhaseMeta, msg: IncomingMessage | OutgoingMessage, from: number, trace: Trace | undefined): PhaseOutcome | Promise<PhaseOutcome> {
     const apps = this.#appsFor(meta)
     for (let i = from; i < apps.length; i++) {
       const result = apps[i]!.call(meta.phase, msg)
-      if (isThenable(result)) return Promise.resolve(result).then((value) => this.#afterApp(meta, msg, i, value) ?? this.#runPhase(meta, msg, i + 1))
-      const stopped = this.#afterApp(meta, msg, i, result)
+      if (isThenable(result)) return Promise.resolve(result).then((value) => this.#afterApp(meta, msg, i, value, trace) ?? this.#runPhase(meta, msg, i + 1, trace))
+      const stopped = this.#afterApp(meta, msg, i, result, trace)
       if (stopped) return stopped
     }
     return meta.stopWhenHandled && (msg as IncomingMessage).handled ? 'STOPPED' : 'COMPLETED'
   }
 
   /** 'STOPPED' when the app's result stops the phase. */
-  #afterApp(meta: PhaseMeta, msg: IncomingMessage | OutgoingMessage, index: number, result: unknown): 'STOPPED' | undefined {
+  #afterApp(meta: PhaseMeta, msg: IncomingMessage | OutgoingMessage, index: number, result: unknown, trace: Trace | undefined): 'STOPPED' | undefined {
     if (meta.stopWhen === undefined || result !== meta.stopWhen) return undefined
-    if (meta.phase === 'outgoing') {
-      const app = this.#appsFor(meta)[index]!
-      log.info({ msgId: msg.id, app: app.name }, `App '${app.name}' cancelled outgoing message`)
-    }
+    const app = this.#appsFor(meta)[index]!
+    if (trace) trace.stoppedBy = app.name
+    if (meta.phase === 'outgoing') log.info({ msgId: msg.id, app: app.name }, `App '${app.name}' cancelled outgoing message`)
     return 'STOPPED'
   }
 
   async #respond(msg: IncomingMessage): Promise<'COMPLETED'> {
+    const { inspector } = this.options
     // Replies go out in the order they were queued, each through the outgoing machine.
-    for (let i = 0; i < msg.responses.length; i++) await this.send(replyFor(msg.responses[i]!))
+    for (let i = 0; i < msg.responses.length; i++) {
+      const reply = msg.responses[i]!
+      if (inspector.active) inspector.emit('reply.queued', { msgId: msg.id, text: reply.text, identities: reply.connections.map((c) => c.identity) })
+      await this.send(replyFor(reply))
+    }
     return 'COMPLETED'
   }
 
   async #deliver(msg: OutgoingMessage): Promise<'COMPLETED'> {
-    if (this.options.deliver) {
-      await this.options.deliver(msg)
-      return 'COMPLETED'
-    }
-    const context = msg.extraBackendContext()
-    for (const [name, identities] of groupByBackend(msg)) {
-      const backend = this.options.backends.get(name)
-      if (!backend) {
-        log.warn({ msgId: msg.id, backend: name }, `Router is not configured with the ${name} backend`)
-        continue
-      }
-      await backend.deliver(msg.id, msg.text, identities, context)
-    }
+    await this.options.deliver(msg)
     return 'COMPLETED'
   }
 
@@ -145,16 +155,4 @@ function replyFor(context: ResponseContext): OutgoingMessage {
   const { text, connections, inResponseTo, messageClass, fields } = context
   const MessageClass = messageClass ?? OutgoingMessage
   return new MessageClass({ text, connections, inResponseTo, fields: (fields as Record<string, unknown>) ?? {} })
-}
-
-/** Identities per backend name, in the order backends first appear (behaviour 24). */
-export function groupByBackend(msg: OutgoingMessage): Map<string, string[]> {
-  const groups = new Map<string, string[]>()
-  for (const connection of msg.connections) {
-    const name = connection.backend.name
-    const identities = groups.get(name)
-    if (identities) identities.push(connection.identity)
-    else groups.set(name, [connection.identity])
-  }
-  return groups
 }

@@ -1,9 +1,15 @@
 /**
  * HTTP benchmark: the reference workload (bench/workload.ts) sent to the generic HTTP
- * backend by autocannon, 64 connections for 15 s, with the blocking router on PostgreSQL.
- * Server, load generator and PostgreSQL each run in their own processes; the CPU each used
- * during the measured run, the latency spread and the bursts (bench/support/bursts.ts) go to
- * stderr, the figure to stdout as one JSON line.
+ * backend by autocannon, 64 connections for about 15 s, with the blocking router on
+ * PostgreSQL. Server, load generator and PostgreSQL each run in their own processes; the CPU
+ * each used during the measured run, the latency spread and the bursts
+ * (bench/support/bursts.ts) go to stderr, the figure to stdout as one JSON line.
+ *
+ * The measured run sends a fixed number of requests (what the warm-up's rate answers in
+ * BENCH_DURATION seconds) and waits for every answer, so no request is cut off at its end.
+ * Its rows are then checked exactly: the rows stored from the end of the warm-up to the end
+ * of the run are those of the run's 2xx answers, one message each, nothing more; a non-2xx
+ * answer stored nothing.
  *
  *   npm run bench -- http
  *
@@ -24,7 +30,7 @@ import pg from 'pg'
 import { DatabaseBackend, MessageLogApp } from '../src/index.js'
 import { coreEntities, coreMigrations, Database } from '../src/models/index.js'
 import { createScratchPostgres } from '../src/models/make-migration.js'
-import { backendName, postgresUrl, verifyAnyMix } from './workload.js'
+import { backendName, postgresUrl, rowCounts, verifyRun } from './workload.js'
 import { burstsAfterPauses, burstsAfterPausesByChance, type BurstReport } from './support/bursts.js'
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64)
@@ -79,9 +85,14 @@ function runScript<T>(script: string, args: string[], flags: string[] = []): Pro
   })
 }
 
-function runLoad(url: string, connections: number, duration: number) {
+/** Load for `duration` seconds, or `amount` requests, every one answered. */
+function runLoad(url: string, connections: number, run: { duration: number } | { amount: number }) {
   const flags = (process.env.BENCH_LOAD_FLAGS ?? '').split(' ').filter(Boolean)
-  return runScript<{ result: import('autocannon').Result; cpu: NodeJS.CpuUsage; bursts: BurstReport }>('./support/load.ts', [JSON.stringify({ url, connections, duration })], flags)
+  return runScript<{ result: import('autocannon').Result; cpu: NodeJS.CpuUsage; bursts: BurstReport; seconds: number; tailRate: number }>(
+    './support/load.ts',
+    [JSON.stringify({ url, connections, ...run })],
+    flags,
+  )
 }
 
 const scratch = await createScratchPostgres(postgresUrl, 'rapidsms_bench')
@@ -99,31 +110,37 @@ try {
   })
   const url = `http://127.0.0.1:${port}/backend/${backendName}/`
   log(`server on ${url} (node ${SERVER_FLAGS.join(' ') || 'with default flags'}); warming up for ${WARMUP} s`)
-  await runLoad(url, CONNECTIONS, WARMUP)
+  const warmup = await runLoad(url, CONNECTIONS, { duration: WARMUP })
+  const amount = Math.max(CONNECTIONS, Math.round(warmup.tailRate * DURATION))
+  // The rows so far (the warm-up's, those of requests it cut off included), read with the
+  // server idle: its 'stats' answer waits for requests in flight and the writer.
+  const db = await Database.open({ url: scratch.url, entities: [...coreEntities, ...DatabaseBackend.entities!, ...MessageLogApp.entities!], migrations: [...coreMigrations, ...DatabaseBackend.migrations!, ...MessageLogApp.migrations!] })
 
   const admin = new pg.Client({ connectionString: postgresUrl })
   await admin.connect()
   const pgPids = async () => (await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [dbName])).rows.map((r) => r.pid)
 
   const cores = readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? 1
-  log(`measuring for ${DURATION} s`)
-  const pgBefore = processCpu(await pgPids())
+  log(`measuring: ${amount} requests, about ${DURATION} s at the warm-up's rate`)
   const before = await ask<Stats>('stats')
+  const rowsBefore = await rowCounts(db)
+  const pgBefore = processCpu(await pgPids())
   const machineBefore = machineCpu()
   // With BENCH_TICKER=1, beside the load, a process that only ticks a timer: its late ticks
   // are moments when the machine did not run it, whatever the server was doing. Off by
   // default: its wake-ups cost CPU (it reports how much).
   const [load, ticker] = await Promise.all([
-    runLoad(url, CONNECTIONS, DURATION),
+    runLoad(url, CONNECTIONS, { amount }),
     TICKER ? runScript<{ pauses: [number, number][]; cpu: NodeJS.CpuUsage }>('./support/ticker.ts', [String(DURATION + 1)]) : undefined,
   ])
   const machineAfter = machineCpu()
   const after = await ask<Stats>('stats')
   const pgAfter = processCpu(await pgPids())
+  const rowsAfter = await rowCounts(db)
+  await db.close()
   await admin.end()
 
-  const { result } = load
-  const seconds = result.duration
+  const { result, seconds } = load
   const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6
   const serverCpu = (cpuOf(after.cpu) - cpuOf(before.cpu)) / seconds
   const loadCpu = cpuOf(load.cpu) / seconds
@@ -161,11 +178,16 @@ try {
   server.send({ type: 'stop' })
   await exited
   const { stats } = after
-  const db = await Database.open({ url: scratch.url, entities: [...coreEntities, ...DatabaseBackend.entities!, ...MessageLogApp.entities!], migrations: [...coreMigrations, ...DatabaseBackend.migrations!, ...MessageLogApp.migrations!] })
-  const check = await verifyAnyMix(db, stats.received)
-  await db.close()
-  const rowsVerified = check.ok && stats.sendFailures === 0 && stats.appErrors === 0 && ok2xx <= stats.received && result.errors === 0
-  log(`server received ${stats.received} requests (warm-up and cut-off ones included), rows ${JSON.stringify(check.found)} (expected ${JSON.stringify(check.expected)})`)
+  // Exact: every request of the run was answered (none cut off), the router took exactly the
+  // 2xx ones, and the rows stored meanwhile are exactly theirs.
+  const received = after.stats.received - before.stats.received
+  const answered = ok2xx + result.non2xx
+  const check = verifyRun(rowsBefore, rowsAfter, ok2xx)
+  const rowsVerified = check.ok && answered === amount && received === ok2xx && result.errors === 0 && stats.sendFailures === 0 && stats.appErrors === 0
+  log(
+    `run: ${amount} requests sent, ${ok2xx} answered 2xx and ${result.non2xx} otherwise, ${result.errors} errors; the router took ${received} messages; ` +
+      `rows stored during the run ${JSON.stringify(check.found)} (expected ${JSON.stringify(check.expected)})`,
+  )
 
   process.stdout.write(
     `${JSON.stringify({

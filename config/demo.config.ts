@@ -4,10 +4,16 @@
  */
 import { AppBase, DatabaseBackend, defineConfig, genericHttpInbound, type IncomingMessage } from 'rapidsms'
 import { DefaultApp } from 'rapidsms/contrib/default'
+import { DialogueApp } from 'rapidsms/contrib/dialogues'
 import { EchoHandler, PingHandler } from 'rapidsms/contrib/echo'
 import { HandlersApp } from 'rapidsms/contrib/handlers'
+import { HttpTesterApp } from 'rapidsms/contrib/httptester'
+import { MessagingApp } from 'rapidsms/contrib/messaging'
 import { MessageLogApp } from 'rapidsms/contrib/messagelog'
 import { LanguageHandler, RegisterHandler, RegistrationApp } from 'rapidsms/contrib/registration'
+import { migrations as surveyMigrations } from '../examples/dialogues/migrations/index.js'
+import { SurveyResponse } from '../examples/dialogues/models.js'
+import { survey } from '../examples/dialogues/survey.js'
 
 /** An app of the project's own beside the contrib ones: answers "hello" with "world". */
 class HelloWorld extends AppBase {
@@ -24,8 +30,13 @@ export default defineConfig({
   projectName: 'RapidSMS demo',
   // After "LANG FR" a contact is answered in French (RapidSMS itself keeps the project language).
   replyInContactLanguage: true,
-  apps: [MessageLogApp, HandlersApp, RegistrationApp, HelloWorld, DefaultApp], // DefaultApp must be last
+  // DialogueApp before HandlersApp: during the survey (send SURVEY) every message is an answer.
+  // MessagingApp and HttpTesterApp bring pages (Messaging, Message Tester) and see no message.
+  apps: [MessageLogApp, DialogueApp, HandlersApp, RegistrationApp, MessagingApp, HelloWorld, HttpTesterApp, DefaultApp], // DefaultApp must be last
   handlers: [EchoHandler, PingHandler, RegisterHandler, LanguageHandler],
+  dialogues: [survey],
+  entities: [SurveyResponse],
+  migrations: surveyMigrations,
   backends: {
     // Replies are stored as rows; messages come in over HTTP, as from a provider:
     // curl -d 'identity=1112223333&text=echo hello' http://127.0.0.1:8000/backend/message_tester/

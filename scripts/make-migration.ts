@@ -38,11 +38,29 @@ const modules: Record<string, Module> = {
     own: async () => (await import('../src/backends/kannel/index.js')).KannelBackend.migrations,
     folder: 'src/backends/kannel/migrations',
   },
-  dbrouter: {
-    entities: async () => (await import('../src/runtime/db-router/models.js')).dbRouterEntities,
+  modem: {
+    entities: async () => (await import('../src/backends/modem/models.js')).modemEntities,
     before: async () => coreMigrations,
-    own: async () => (await import('../src/runtime/db-router/migrations/index.js')).migrations,
-    folder: 'src/runtime/db-router/migrations',
+    own: async () => (await import('../src/backends/modem/migrations/index.js')).migrations,
+    folder: 'src/backends/modem/migrations',
+  },
+  dbrouter: {
+    entities: async () => (await import('../src/runtime/routing/database/models.js')).dbRouterEntities,
+    before: async () => coreMigrations,
+    own: async () => (await import('../src/runtime/routing/database/migrations/index.js')).migrations,
+    folder: 'src/runtime/routing/database/migrations',
+  },
+  scheduler: {
+    entities: async () => (await import('../src/runtime/scheduler/models.js')).schedulerEntities,
+    before: async () => coreMigrations,
+    own: async () => (await import('../src/runtime/scheduler/migrations/index.js')).migrations,
+    folder: 'src/runtime/scheduler/migrations',
+  },
+  dialogues: {
+    entities: async () => (await import('../src/contrib/dialogues/models.js')).dialogueEntities,
+    before: async () => coreMigrations,
+    own: async () => (await import('../src/contrib/dialogues/migrations/index.js')).migrations,
+    folder: 'src/contrib/dialogues/migrations',
   },
   messagelog: {
     entities: async () => (await import('../src/contrib/messagelog/index.js')).MessageLogApp.entities!,

@@ -6,6 +6,7 @@ import { DatabaseBackend, defineConfig } from 'rapidsms'
 import { DefaultApp } from 'rapidsms/contrib/default'
 import { EchoHandler, PingHandler } from 'rapidsms/contrib/echo'
 import { HandlersApp } from 'rapidsms/contrib/handlers'
+import { HttpTesterApp } from 'rapidsms/contrib/httptester'
 import { MessageLogApp } from 'rapidsms/contrib/messagelog'
 import { LanguageHandler, RegisterHandler } from 'rapidsms/contrib/registration'
 import { migrations } from './migrations/index.js'
@@ -15,12 +16,14 @@ import { ResultsHandler, VoteHandler } from './voting/handlers.js'
 import { Choice } from './voting/models.js'
 
 export default defineConfig({
-  apps: [MessageLogApp, HandlersApp, PingPong, DefaultApp], // DefaultApp must be last
+  apps: [MessageLogApp, HandlersApp, PingPong, HttpTesterApp, DefaultApp], // DefaultApp must be last
   handlers: [EchoHandler, PingHandler, RegisterHandler, LanguageHandler, HelpHandler, SumHandler, ResultsHandler, VoteHandler],
   backends: {
     message_tester: { engine: DatabaseBackend },
   },
   entities: [Choice],
+  // In the admin (Django's admin.site.register(Choice)): add the choices at /admin/voting/choice/.
+  admin: [Choice],
   migrations,
   // The choices to vote for (the admin's job in RapidSMS's tutorial).
   fixtures: async (em) => {

@@ -1,13 +1,19 @@
 import type { EntitySchema } from '@mikro-orm/core'
 import type { z } from 'zod'
 import type { IncomingMessage, OutgoingMessage } from '../core/messages/index.js'
-import type { MigrationEntry } from '../models/index.js'
+import type { AdminEntry, MigrationEntry } from '../models/index.js'
 import type { RouterServices } from './router.js'
 
 /** What a phase method may return; only exact `true` (or `false` for outgoing) matters. */
 export type PhaseResult = boolean | void | undefined | unknown
 export type IncomingPhase = 'filter' | 'parse' | 'handle' | 'default' | 'cleanup'
 export type Phase = IncomingPhase | 'outgoing'
+
+/** An app's web pages, as the site mounts them (see `PageModule` in rapidsms/web). */
+export interface AppPages {
+  readonly path: string
+  readonly title: string
+}
 
 /**
  * The phase API users subclass (docs chapter 6). Every method may be async.
@@ -29,6 +35,23 @@ export abstract class AppBase {
   static migrations?: MigrationEntry[]
   /** The app's name in logs and `<app: name>`; defaults to the class name. */
   static appName?: string
+  /** The web pages this app adds to the site (`definePages` in rapidsms/web). */
+  static pages?: AppPages
+  /** Entities this app shows in the admin (its list, add, change and delete pages). */
+  static admin?: AdminEntry[]
+  /**
+   * The app's dotted module name, as RapidSMS names it in INSTALLED_APPS
+   * (`rapidsms.contrib.echo`): what `handlersExcludeApps` and the prefixes of
+   * `installedHandlers` / `excludedHandlers` are compared with. Defaults to `appName`, else
+   * the class name.
+   */
+  static module?: string
+  /**
+   * The handler classes this app brings (an app's `handlers/` folder in RapidSMS): the
+   * handlers app discovers them when the `handlers` setting is not set (deprecated; docs
+   * 21.3.4). Listing them in `handlers` is the way RapidSMS recommends.
+   */
+  static handlers?: readonly (abstract new (...args: any[]) => unknown)[]
 
   constructor(readonly router: RouterServices) {}
 

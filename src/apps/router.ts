@@ -2,6 +2,7 @@ import type { StatusUpdate } from '../backends/ports.js'
 import type { Clock } from '../core/clock.js'
 import type { Settings } from '../core/config.js'
 import type { Inspector } from '../core/inspection.js'
+import type { Scheduler } from '../core/scheduling.js'
 import type { ConnectionLike, IncomingMessage, MessageFields, OutgoingMessage } from '../core/messages/index.js'
 import type { Connection, Database } from '../models/index.js'
 
@@ -10,6 +11,8 @@ export interface SendOptions {
   inResponseTo?: OutgoingMessage['inResponseTo']
   fields?: Record<string, unknown>
   messageClass?: typeof OutgoingMessage
+  /** The outgoing message's id (32 hex), when sending it again must carry the same one. */
+  id?: string
 }
 
 /**
@@ -23,8 +26,15 @@ export interface RouterServices {
   readonly clock: Clock
   /** The stream of what happens in the host (see Inspector). */
   readonly inspector: Inspector
-  /** Hand in an incoming message (docs 8.1.1); resolves once the router accepted it. */
+  /** Durable wake times, periodic (`schedule`) and one-shot (`runAt`) tasks of this host. */
+  readonly scheduler: Scheduler
+  /** Create an incoming message and process it (docs 8.1.1); resolves once it is processed. */
   receive(text: string, connection: ConnectionLike, fields?: MessageFields): Promise<IncomingMessage>
+  /**
+   * An inbound source (a backend's view, a serial port) hands a message in; resolves when the
+   * routing strategy lets the source acknowledge it. Backends use their `inbound` port.
+   */
+  accept(text: string, connection: ConnectionLike, fields?: MessageFields): Promise<void>
   send(text: string, connections: ConnectionLike | ConnectionLike[], options?: SendOptions): Promise<OutgoingMessage>
   lookupConnections(backend: string | { name: string }, identities: string[]): Promise<Connection[]>
   /**

@@ -4,7 +4,7 @@ import type { RouterServices } from '../apps/router.js'
 import { normalizeBackendConfig } from '../core/config.js'
 import { getLogger, type Logger } from '../core/logger.js'
 import type { BackendContext } from '../core/messages/index.js'
-import { backendRow, type Backend, type MigrationEntry } from '../models/index.js'
+import { backendRow, type AdminEntry, type Backend, type MigrationEntry } from '../models/index.js'
 import { inboundPort, type InboundPort, type OutboundPort } from './ports.js'
 
 export type BackendConfig = Record<string, unknown>
@@ -24,6 +24,8 @@ export abstract class BackendBase implements OutboundPort {
   static entities?: EntitySchema<any, any>[]
   /** Migrations that create them. */
   static migrations?: MigrationEntry[]
+  /** Entities shown in the admin when the backend is configured (e.g. Kannel's delivery reports). */
+  static admin?: AdminEntry[]
 
   /** The configuration from `backends`, keys lower-cased. */
   readonly config: BackendConfig

@@ -1,4 +1,4 @@
-import type { BackendContext, ConnectionLike, IncomingMessage, MessageFields } from '../core/messages/index.js'
+import type { BackendContext, ConnectionLike, MessageFields } from '../core/messages/index.js'
 
 /** What a gateway said became of an outgoing message to one identity. */
 export interface StatusUpdate {
@@ -20,8 +20,8 @@ export interface StatusUpdate {
 export interface InboundPort {
   /** The backend this port belongs to. */
   readonly backend: string
-  /** Hand in a message from `identity` on this backend. */
-  receive(identity: string, text: string, fields?: MessageFields): Promise<IncomingMessage>
+  /** Hand in a message from `identity` on this backend; resolves when it may be acknowledged. */
+  receive(identity: string, text: string, fields?: MessageFields): Promise<void>
   /** A delivery report: one path for every backend (with the DatabaseRouter, the transmission's status). */
   reportStatus(update: Omit<StatusUpdate, 'backend'>): Promise<void>
 }
@@ -33,7 +33,7 @@ export interface OutboundPort {
 
 /** What an inbound port needs of the router (a part of RouterServices). */
 export interface InboundRouter {
-  receive(text: string, connection: ConnectionLike, fields?: MessageFields): Promise<IncomingMessage>
+  accept(text: string, connection: ConnectionLike, fields?: MessageFields): Promise<void>
   reportStatus(update: StatusUpdate): Promise<void>
 }
 
@@ -41,7 +41,7 @@ export interface InboundRouter {
 export function inboundPort(router: InboundRouter, name: string): InboundPort {
   return {
     backend: name,
-    receive: (identity, text, fields = {}) => router.receive(text, { backend: { name }, identity }, fields),
+    receive: (identity, text, fields = {}) => router.accept(text, { backend: { name }, identity }, fields),
     reportStatus: (update) => router.reportStatus({ ...update, backend: name }),
   }
 }

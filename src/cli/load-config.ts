@@ -20,9 +20,30 @@ export async function loadConfig(cwd: string, file?: string): Promise<LoadedConf
   if (!path || !existsSync(path)) {
     throw new ConfigError('', file ? `no config file at ${path}` : `no ${CONFIG_FILES[0]} in ${cwd}; create one (see the README) or pass --config FILE`)
   }
-  const module = (await import(pathToFileURL(path).href)) as { default?: unknown }
+  let module: { default?: unknown }
+  try {
+    module = (await import(pathToFileURL(path).href)) as { default?: unknown }
+  } catch (error) {
+    throw asModuleTypeError(error, path) ?? error
+  }
   if (!module.default || typeof module.default !== 'object') {
     throw new ConfigError('', `${path} must export its settings as default: export default defineConfig({ ... })`)
   }
   return { settings: defineConfig(module.default as Settings), file: path, dir: dirname(path) }
+}
+
+/**
+ * A .js config with `import`/`export` in a package whose package.json says (or defaults to)
+ * "type": "commonjs" fails in Node with an error that does not say why; say what to change.
+ * (TypeScript configs always load as ES modules: see project-modules.mjs.)
+ */
+function asModuleTypeError(error: unknown, path: string): ConfigError | undefined {
+  const code = (error as { code?: string })?.code
+  const message = String((error as Error)?.message ?? '')
+  const esmAsCommonJs =
+    code === 'ERR_REQUIRE_CYCLE_MODULE' ||
+    code === 'ERR_REQUIRE_ESM' ||
+    (error instanceof SyntaxError && /Cannot use import statement outside a module|Unexpected token 'export'/.test(message))
+  if (!esmAsCommonJs) return undefined
+  return new ConfigError('', `${path} is an ES module (it uses import/export), but Node loads it as CommonJS: add "type": "module" to the project's package.json, or name the file rapidsms.config.ts or rapidsms.config.mjs`)
 }

@@ -42,7 +42,8 @@ export const coreSettings = {
   projectName: z.string().default(PROJECT_NAME),
   defaultResponse: z.string().nullable().default(DEFAULT_RESPONSE),
   apps: z.array(kindOf('app', 'an app class (a subclass of AppBase)')).default([]),
-  handlers: z.array(kindOf('handler', 'a handler class (a subclass of BaseHandler)')).default([]),
+  /** RAPIDSMS_HANDLERS. Not set: the handlers app discovers its apps' handlers (deprecated, as in RapidSMS). */
+  handlers: z.array(kindOf('handler', 'a handler class (a subclass of BaseHandler)')).optional(),
   backends: z
     .record(
       z.string().min(1, 'a backend name cannot be empty').max(BACKEND_NAME_MAX, `a backend name has at most ${BACKEND_NAME_MAX} characters`),
@@ -77,20 +78,38 @@ export const coreSettings = {
   fixtures: z.custom<(em: any) => unknown>((v) => typeof v === 'function', { message: 'expected a function (em) => Promise<void>' }).optional(),
   /** How long a connection actor stays in memory after its last message. */
   connectionIdleMs: z.number().int().positive().default(60_000),
-  /** The web edge `rapidsms start` serves: backend endpoints under /backend/<name>/, /health. */
+  /**
+   * The project's own entities in the admin (Django's admin.site.register): an entity, or
+   * `{ entity, list, search, readOnly, nav }`. Apps and backends register theirs themselves.
+   */
+  admin: z
+    .array(z.custom<object>((v) => typeof v === 'object' && v !== null, { message: 'expected an entity (defineEntity) or { entity, list, search, readOnly, nav }' }))
+    .default([]),
+  /** The web edge `rapidsms start` serves: backend endpoints under /backend/<name>/, /health, the web pages. */
   web: z
     .object({
       host: z.string().min(1, 'expected a host name or address').default(DEFAULT_WEB.host),
       port: z.number().int('expected a whole number').min(0, 'expected a port from 0 to 65535').max(65535, 'expected a port from 0 to 65535').default(DEFAULT_WEB.port),
-      /** Largest request body accepted, in bytes (larger: 413). */
+      /** Largest request body accepted by a backend endpoint, in bytes (larger: 413). */
       bodyLimit: z.number().int().positive().default(1024 * 1024),
       /** How long shutdown waits for requests in flight before closing their connections. */
       shutdownGraceMs: z.number().int().nonnegative().default(10_000),
       /** Log one line per request (level info). */
       requestLog: z.boolean().default(true),
+      /** Serve the web pages (login, dashboard, the apps' pages, the admin); false: backend endpoints only. */
+      pages: z.boolean().default(true),
+      /** Largest form or upload the pages accept, in bytes (a CSV of contacts, a file of messages). */
+      uploadLimit: z.number().int().positive().default(10 * 1024 * 1024),
+      /**
+       * Signs session cookies and CSRF tokens (Django's SECRET_KEY); RAPIDSMS_SECRET_KEY
+       * overrides it. Unset: the project generates one and keeps it in its database.
+       */
+      secretKey: z.string().min(32, 'expected at least 32 characters of random text').optional(),
+      /** The top navigation's links, in order (default: every installed app's pages). */
+      nav: z.array(z.object({ label: z.string().min(1), href: z.string().startsWith('/', 'expected a path on this site, e.g. "/messagelog/"') }).strict()).optional(),
     })
     .strict()
-    .default({ host: DEFAULT_WEB.host, port: DEFAULT_WEB.port, bodyLimit: 1024 * 1024, shutdownGraceMs: 10_000, requestLog: true }),
+    .default({ host: DEFAULT_WEB.host, port: DEFAULT_WEB.port, bodyLimit: 1024 * 1024, shutdownGraceMs: 10_000, requestLog: true, pages: true, uploadLimit: 10 * 1024 * 1024 }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 } satisfies z.ZodRawShape
 

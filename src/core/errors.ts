@@ -24,7 +24,8 @@ export class ValidationError extends RapidSMSError {
   override name = 'ValidationError'
   constructor(
     readonly field: string,
-    reason: string,
+    /** What is wrong, without the field's name. */
+    readonly reason: string,
   ) {
     super(`${field}: ${reason}`)
   }

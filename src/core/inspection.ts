@@ -33,6 +33,14 @@ export interface InspectionEvents {
   'send.failed': { msgId: string; backend: string; identities: string[]; attempt: number; final: boolean; error: string; retryInMs?: number }
   /** A gateway reported what became of an outgoing message to one identity. */
   'status.reported': { msgId: string; identity: string; outcome: 'delivered' | 'failed'; backend?: string }
+  /** A dialogue session took one event (its start, a reply, a timer, a stop word) and stored the step. */
+  'session.stepped': { sessionId: string; dialogue: string; seq: number; event: string; before: string | null; after: string; status: string; sends: number }
+  /** The scheduler armed a wake time: `key` of `source` is due `at` (epoch ms). */
+  'timer.armed': { source: string; key: string; at: number }
+  /** A wake time fell due and went to its source, `latenessMs` after it was due. */
+  'timer.fired': { source: string; key: string; at: number; latenessMs: number }
+  /** A wake time was dropped when it fell due: what it was armed for has moved on (a stale version). */
+  'timer.dropped': { source: string; key: string; at: number; reason: string }
   'actor.started': { kind: ActorKind; name: string }
   'actor.stopped': { kind: ActorKind; name: string }
 }

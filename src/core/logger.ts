@@ -1,11 +1,12 @@
 import { pino, type Logger, type Level } from 'pino'
+import { environment } from './environment.js'
 
 /** Where log lines go: stdout unless a test or the CLI points it elsewhere. */
 let destination: { write(line: string): void } = process.stdout
 const proxy = { write: (line: string) => destination.write(line) }
 
 const root: Logger = pino(
-  { base: undefined, level: process.env.RAPIDSMS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'info' },
+  { base: undefined, level: environment.logLevel ?? 'info' },
   proxy,
 )
 const children = new Map<string, Logger>()

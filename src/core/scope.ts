@@ -11,6 +11,7 @@ const ignore = () => undefined
 export class MessageScope {
   #pending: Promise<unknown>[] = []
   #em: EntityManager | undefined
+  #beforeSettle: (() => void)[] | undefined
 
   constructor(private readonly emFactory?: () => EntityManager) {}
 
@@ -30,8 +31,18 @@ export class MessageScope {
     return work
   }
 
+  /**
+   * Run `callback` when the router settles the message, before waiting for its work: a
+   * last chance to hand on what it held back (the writes of a unit held by an app that a
+   * filter stopped before it could release them).
+   */
+  beforeSettle(callback: () => void): void {
+    ;(this.#beforeSettle ??= []).push(callback)
+  }
+
   /** Wait for every tracked piece of work (also work tracked meanwhile); rejects with the first failure. */
   async settle(): Promise<void> {
+    if (this.#beforeSettle) for (const callback of this.#beforeSettle.splice(0)) callback()
     let failed = false
     let failure: unknown
     // One await per write: cheaper than Promise.allSettled for the few writes a message makes.

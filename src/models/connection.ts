@@ -7,6 +7,9 @@ export const Connection = defineEntity({
   name: 'Connection',
   tableName: 'rapidsms_connection',
   uniques: [{ properties: ['backend', 'identity'] }],
+  // Identity lookups on any backend and by prefix (the message log's filter, autocomplete).
+  // The migrations hold each database's SQL; expression indexes are compared by name only.
+  indexes: [{ name: 'rapidsms_connection_identity_index', expression: (table) => `create index "rapidsms_connection_identity_index" on "${table.name}" ("identity" varchar_pattern_ops)` }],
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
     backend: () => p.manyToOne(Backend).deleteRule('cascade').index(),

@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/knex'
 import { Backend } from './backend.js'
 import { Connection } from './connection.js'
 import { Contact as ContactEntity, type Contact } from './contact.js'
-import { wellFormed } from '../core/text.js'
 
 /** The Backend row with this name, created if missing (safe under concurrency). */
 export async function backendRow(em: EntityManager, name: string): Promise<Backend> {
@@ -14,18 +13,16 @@ export async function backendRow(em: EntityManager, name: string): Promise<Backe
 
 /**
  * One Connection per identity on the named backend, with backend and contact loaded,
- * creating the backend and any missing connection (RapidSMS's lookup_connections).
+ * creating the backend and any missing connection (RapidSMS's lookup_connections), created
+ * at `now` (the host's clock).
  */
-export async function lookupConnectionRows(em: EntityManager, backendName: string, given: string[]): Promise<Connection[]> {
+export async function lookupConnectionRows(em: EntityManager, backendName: string, identities: string[], now: Date = new Date()): Promise<Connection[]> {
   const backend = await backendRow(em, backendName)
-  // As the database keeps them: an identity with a lone surrogate would never be found again.
-  const identities = given.map(wellFormed)
   const wanted = [...new Set(identities)]
   const find = () => em.find(Connection, { backend, identity: { $in: wanted } }, { populate: ['contact'] })
   let rows = await find()
   if (rows.length < wanted.length) {
     const have = new Set(rows.map((c) => c.identity))
-    const now = new Date()
     const missing = wanted.filter((identity) => !have.has(identity))
     await em
       .createQueryBuilder(Connection)
@@ -39,9 +36,9 @@ export async function lookupConnectionRows(em: EntityManager, backendName: strin
   return identities.map((identity) => byIdentity.get(identity)!)
 }
 
-/** Link a connection to a contact, in the database and on the object itself. */
-export async function linkContact(em: EntityManager, connection: Connection, contact: Contact | null): Promise<void> {
-  await em.nativeUpdate(Connection, { id: connection.id }, { contact: contact?.id ?? null, modifiedOn: new Date() })
+/** Link a connection to a contact, in the database and on the object itself; modified at `now`. */
+export async function linkContact(em: EntityManager, connection: Connection, contact: Contact | null, now: Date = new Date()): Promise<void> {
+  await em.nativeUpdate(Connection, { id: connection.id }, { contact: contact?.id ?? null, modifiedOn: now })
   connection.contact = contact
 }
 

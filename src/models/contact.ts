@@ -7,6 +7,9 @@ export const CONTACT_NAME_MAX = 100
 export const Contact = defineEntity({
   name: 'Contact',
   tableName: 'rapidsms_contact',
+  // Name search by prefix, whatever the case (the Messaging page's autocomplete). The
+  // migrations hold each database's SQL; expression indexes are compared by name only.
+  indexes: [{ name: 'rapidsms_contact_name_lower_index', expression: (table) => `create index "rapidsms_contact_name_lower_index" on "${table.name}" (lower("name") text_pattern_ops)` }],
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
     name: p.string().length(CONTACT_NAME_MAX).default(''),

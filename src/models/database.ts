@@ -1,5 +1,6 @@
 import { MikroORM, type EntitySchema, type Options } from '@mikro-orm/core'
 import { Migrator } from '@mikro-orm/migrations'
+import { systemClock, type Clock } from '../core/clock.js'
 import { getLogger } from '../core/logger.js'
 import { parseDatabaseUrl, type ParsedDatabaseUrl } from './database-url.js'
 import type { Dialect, MigrationEntry } from './migration.js'
@@ -15,6 +16,8 @@ export interface DatabaseOptions {
   debug?: boolean
   /** Folder relative SQLite paths resolve from. */
   cwd?: string
+  /** The clock the writer takes its batching turns from (default: the machine's). */
+  clock?: Clock
 }
 
 export const MIGRATIONS_TABLE = 'rapidsms_migrations'
@@ -27,9 +30,10 @@ export class Database {
   private constructor(
     readonly orm: SqlOrm,
     readonly target: ParsedDatabaseUrl,
+    clock: Clock,
   ) {
     this.dialect = target.dialect
-    this.writer = new RecordWriter(orm, this.dialect, { concurrency: this.dialect === 'postgresql' ? 2 : 1, maxBatch: 2000 })
+    this.writer = new RecordWriter(orm, this.dialect, { concurrency: this.dialect === 'postgresql' ? 2 : 1, maxBatch: 2000 }, clock)
   }
 
   static async open(options: DatabaseOptions): Promise<Database> {
@@ -64,7 +68,7 @@ export class Database {
       if (target.location !== ':memory:') await orm.em.getConnection().execute('pragma journal_mode = wal')
       await orm.em.getConnection().execute('pragma foreign_keys = on')
     }
-    return new Database(orm, target)
+    return new Database(orm, target, options.clock ?? systemClock)
   }
 
   /** Apply every pending migration; returns the names applied. */

@@ -1,14 +1,44 @@
 import { Utils, type EntityMetadata, type EntityName, type EntityProperty, type Platform, type RequiredEntityData } from '@mikro-orm/core'
 import type { Knex } from '@mikro-orm/knex'
+import { systemClock, type Clock } from '../core/clock.js'
 import { getLogger } from '../core/logger.js'
 import type { Dialect } from './migration.js'
 import type { SqlOrm } from './orm.js'
 
-interface Pending {
+/** One call of insert() or update(). */
+interface Write {
+  kind: 'insert' | 'update'
   entity: EntityName<any>
+  /** Rows to insert, or RowChanges to apply. */
   rows: object[]
   resolve: () => void
   reject: (error: unknown) => void
+}
+
+/** What commits together: one write, or every write of a unit that was held. */
+interface Pending {
+  writes: Write[]
+}
+
+/**
+ * A change of one row: the row `where` names (its key, and for optimistic concurrency the
+ * version it was read at) gets the values of `set`. It must match exactly one row.
+ */
+export interface RowChange<T = Record<string, unknown>> {
+  where: Partial<T>
+  set: Partial<T>
+}
+
+/** An update matched no row (or several): someone else changed the row since it was read. */
+export class StaleWriteError extends Error {
+  override name = 'StaleWriteError'
+  constructor(
+    readonly entity: string,
+    readonly expected: number,
+    readonly matched: number,
+  ) {
+    super(`${entity}: ${expected} row(s) to update matched ${matched}; the rows changed since they were read`)
+  }
 }
 
 /** How one entity's rows become columns and database values. */
@@ -75,11 +105,18 @@ const SQLITE_MAX_PARAMS = 32_000
  * for many messages. `insert()` resolves once its rows are committed. A batch that fails is
  * replayed write by write, so one bad row fails only its own writer.
  *
+ * Writes may name a unit (any object: a message's scope). While a unit is held (`hold()`),
+ * its writes wait; `release()` queues them as one: they commit in the same transaction, and
+ * a failure of any (a bad row, a stale `update()`) fails them all. A dialogue step stores its
+ * session this way, in the commit of the message's own rows.
+ *
  * This is the hot path of every message (the message log, the database backend), so rows
  * become INSERTs built from the entity metadata, without the unit of work.
  */
 export class RecordWriter {
   #queue: Pending[] = []
+  /** Writes of held units, waiting for release(). */
+  #held = new Map<object, Write[]>()
   #inFlight = 0
   #scheduled = false
   #shapes = new Map<EntityName<any>, TableShape>()
@@ -94,14 +131,53 @@ export class RecordWriter {
     private readonly orm: SqlOrm,
     private readonly dialect: Dialect,
     private readonly options: { concurrency: number; maxBatch: number } = { concurrency: 1, maxBatch: 2000 },
+    private readonly clock: Pick<Clock, 'defer'> = systemClock,
   ) {
     this.#platform = orm.em.getPlatform()
   }
 
-  /** Insert rows (plain property values or entities for relations; no hooks run); resolves when committed. */
-  insert<T extends object>(entity: EntityName<T>, rows: RequiredEntityData<T> | RequiredEntityData<T>[]): Promise<void> {
+  /**
+   * Insert rows (plain property values or entities for relations; no hooks run); resolves
+   * when committed. With a held `unit`, they wait for its release and commit with it.
+   */
+  insert<T extends object>(entity: EntityName<T>, rows: RequiredEntityData<T> | RequiredEntityData<T>[], unit?: object): Promise<void> {
+    return this.#add('insert', entity, Array.isArray(rows) ? rows : [rows], unit)
+  }
+
+  /**
+   * Change rows: each change must match exactly one row (put the version read in `where`
+   * and the next one in `set` for optimistic concurrency), otherwise the write, and its unit,
+   * fail with StaleWriteError. Updates of a commit run before its inserts.
+   * @example await writer.update(Session, { where: { id, version: 3 }, set: { version: 4, status: 'completed' } }, msg.scope)
+   */
+  update<T extends object>(entity: EntityName<T>, changes: RowChange<T> | RowChange<T>[], unit?: object): Promise<void> {
+    return this.#add('update', entity, Array.isArray(changes) ? changes : [changes], unit)
+  }
+
+  /** Hold the writes of `unit` (insert and update calls naming it) until release(unit). */
+  hold(unit: object): void {
+    if (!this.#held.has(unit)) this.#held.set(unit, [])
+  }
+
+  /** Queue every write `unit` held as one commit (nothing when it was not held). */
+  release(unit: object): void {
+    const writes = this.#held.get(unit)
+    if (!writes) return
+    this.#held.delete(unit)
+    if (!writes.length) return
+    this.#queue.push({ writes })
+    this.#schedule()
+  }
+
+  #add(kind: Write['kind'], entity: EntityName<any>, rows: object[], unit: object | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ entity, rows: Array.isArray(rows) ? rows : [rows], resolve, reject })
+      const write: Write = { kind, entity, rows, resolve, reject }
+      const held = unit && this.#held.get(unit)
+      if (held) {
+        held.push(write)
+        return
+      }
+      this.#queue.push({ writes: [write] })
       this.#schedule()
     })
   }
@@ -124,7 +200,7 @@ export class RecordWriter {
     if (this.#scheduled || this.#inFlight >= this.options.concurrency) return
     this.#scheduled = true
     // Let every message that is runnable in this turn add its rows before committing.
-    setImmediate(() => {
+    this.clock.defer(() => {
       this.#scheduled = false
       void this.#flush()
     })
@@ -140,7 +216,7 @@ export class RecordWriter {
     if (this.#queue.length) this.#schedule()
     try {
       await this.#commit(batch)
-      for (const write of batch) write.resolve()
+      for (const pending of batch) for (const write of pending.writes) write.resolve()
     } catch (error) {
       if (batch.length === 1) {
         this.#failed(batch[0]!, error)
@@ -156,14 +232,16 @@ export class RecordWriter {
 
   async #commit(batch: Pending[]): Promise<void> {
     const groups = this.#groups(batch)
-    if (this.dialect === 'postgresql') await this.#commitPostgres(groups)
-    else await this.#commitSqlite(groups)
+    const updates = this.#updateGroups(batch)
+    if (this.dialect === 'postgresql') await this.#commitPostgres(groups, updates)
+    else await this.#commitSqlite(groups, updates)
   }
 
   /** The batch's rows by table and column set, values converted for the database. */
   #groups(batch: Pending[]): Group[] {
     const groups = new Map<string, Group>()
-    for (const write of batch) {
+    for (const pending of batch) for (const write of pending.writes) {
+      if (write.kind !== 'insert') continue
       const shape = this.#shape(write.entity)
       for (const row of write.rows) {
         const layout = layoutOf(shape, row)
@@ -177,13 +255,37 @@ export class RecordWriter {
     return [...groups.values()]
   }
 
+  /** The batch's row changes by table and by the columns they match and set. */
+  #updateGroups(batch: Pending[]): UpdateGroup[] {
+    const groups = new Map<string, UpdateGroup>()
+    for (const pending of batch) for (const write of pending.writes) {
+      if (write.kind !== 'update') continue
+      const shape = this.#shape(write.entity)
+      for (const change of write.rows as RowChange[]) {
+        const whereKeys = Object.keys(change.where)
+        const setKeys = Object.keys(change.set).filter((k) => shape.columns.has(k))
+        const column = (k: string) => {
+          const found = shape.columns.get(k)
+          if (!found) throw new Error(`${Utils.className(write.entity)} has no column for "${k}"`)
+          return found
+        }
+        const id = `${shape.table}\u0000${whereKeys.join(',')}\u0000${setKeys.join(',')}`
+        let group = groups.get(id)
+        if (!group) groups.set(id, (group = { shape, where: whereKeys.map(column), set: setKeys.map(column), whereKeys, setKeys, values: [], rows: 0, entity: Utils.className(write.entity) }))
+        group.values.push([...whereKeys.map((k) => column(k).convert(change.where[k])), ...setKeys.map((k) => column(k).convert(change.set[k]))])
+        group.rows++
+      }
+    }
+    return [...groups.values()]
+  }
+
   /**
    * One statement, one round trip, atomic without BEGIN/COMMIT: each table's rows travel as
    * one array per column (`insert ... select * from unnest($1::int[], ...)`), so the SQL text
    * depends only on the tables and columns and PostgreSQL plans it once per connection
    * (a named prepared statement). Several tables: `with w0 as (insert ...), w1 as (...) select 1`.
    */
-  async #commitPostgres(groups: Group[]): Promise<void> {
+  async #commitPostgres(groups: Group[], updates: UpdateGroup[] = []): Promise<void> {
     const values: string[] = []
     const inserts = groups.map((group) => {
       const casts = group.layout.columns.map((c, i) => {
@@ -193,20 +295,57 @@ export class RecordWriter {
       return `${this.#insertHead(group)} select * from unnest(${casts.join(', ')})`
     })
     const text = inserts.length === 1 ? inserts[0]! : `with ${inserts.map((sql, i) => `w${i} as (${sql})`).join(', ')} select 1`
-    let name = this.#prepared.get(text)
-    if (!name) this.#prepared.set(text, (name = `rapidsms_write_${this.#prepared.size}`))
     // Straight to a pooled pg client: knex's placeholder rewriting would cost more than the insert.
     const knex = this.orm.em.getConnection().getKnex()
-    const client = (await knex.client.acquireConnection()) as { query(query: { name: string; text: string; values: unknown[] }): Promise<unknown> }
+    const client = (await knex.client.acquireConnection()) as PgClient
     try {
-      await client.query({ name, text, values })
+      if (!updates.length) {
+        await client.query({ name: this.#statementName(text), text, values })
+        return
+      }
+      // Updates check how many rows they matched, so they need a transaction of their own.
+      await client.query('begin')
+      try {
+        for (const group of updates) {
+          const { text: sql, values: params } = this.#updatePostgres(group)
+          const result = await client.query({ name: this.#statementName(sql), text: sql, values: params })
+          if (result.rowCount !== group.rows) throw new StaleWriteError(group.entity, group.rows, result.rowCount ?? 0)
+        }
+        if (inserts.length) await client.query({ name: this.#statementName(text), text, values })
+        await client.query('commit')
+      } catch (error) {
+        await client.query('rollback')
+        throw error
+      }
     } finally {
       await knex.client.releaseConnection(client)
     }
   }
 
+  #statementName(text: string): string {
+    let name = this.#prepared.get(text)
+    if (!name) this.#prepared.set(text, (name = `rapidsms_write_${this.#prepared.size}`))
+    return name
+  }
+
+  /**
+   * `update t set c = v.c from unnest($1::int[], ...) as v(...) where t.k = v.k`: one
+   * statement per table and column set, however many rows; its row count says how many matched.
+   */
+  #updatePostgres(group: UpdateGroup): { text: string; values: string[] } {
+    const quote = (id: string) => this.#platform.quoteIdentifier(id)
+    const columns = [...group.where, ...group.set]
+    const names = columns.map((_, i) => (i < group.where.length ? `w${i}` : `s${i}`))
+    const values = columns.map((_, i) => arrayLiteral(group.values.map((row) => row[i])))
+    const casts = columns.map((c, i) => `$${i + 1}::${c.type}[]`)
+    const set = group.set.map((c, i) => `${quote(c.column)} = v.${names[group.where.length + i]}`)
+    const where = group.where.map((c, i) => `t.${quote(c.column)} = v.${names[i]}`)
+    const text = `update ${quote(group.shape.table)} as t set ${set.join(', ')} from unnest(${casts.join(', ')}) as v(${names.join(', ')}) where ${where.join(' and ')}`
+    return { text, values }
+  }
+
   /** Multi-row INSERTs (split to respect SQLite's parameter limit), in one transaction when several. */
-  async #commitSqlite(groups: Group[]): Promise<void> {
+  async #commitSqlite(groups: Group[], updates: UpdateGroup[] = []): Promise<void> {
     const statements: { sql: string; params: unknown[] }[] = []
     for (const group of groups) {
       const width = group.layout.keys.length
@@ -220,11 +359,22 @@ export class RecordWriter {
       }
     }
     const knex = this.orm.em.getConnection().getKnex()
-    if (statements.length === 1) {
+    if (statements.length === 1 && !updates.length) {
       await knex.raw(statements[0]!.sql, statements[0]!.params as Knex.RawBinding[])
       return
     }
+    const quote = (id: string) => this.#platform.quoteIdentifier(id)
     await knex.transaction(async (trx) => {
+      for (const group of updates) {
+        const sql = `update ${quote(group.shape.table)} set ${group.set.map((c) => `${quote(c.column)} = ?`).join(', ')} where ${group.where.map((c) => `${quote(c.column)} = ?`).join(' and ')}`
+        const width = group.where.length
+        let matched = 0
+        for (const row of group.values) {
+          const params = [...row.slice(width), ...row.slice(0, width)] as Knex.RawBinding[]
+          matched += affectedRows(await trx.raw(sql, params))
+        }
+        if (matched !== group.rows) throw new StaleWriteError(group.entity, group.rows, matched)
+      }
       for (const s of statements) await trx.raw(s.sql, s.params as Knex.RawBinding[])
     })
   }
@@ -267,21 +417,48 @@ export class RecordWriter {
   }
 
   async #replayOneByOne(batch: Pending[]): Promise<void> {
-    for (const write of batch) {
+    for (const pending of batch) {
       try {
-        await this.#commit([write])
-        write.resolve()
+        await this.#commit([pending])
+        for (const write of pending.writes) write.resolve()
       } catch (error) {
-        this.#failed(write, error)
+        this.#failed(pending, error)
       }
     }
   }
 
-  #failed(write: Pending, error: unknown): void {
-    const entity = Utils.className(write.entity)
-    this.#log.error({ err: error, entity, rows: write.rows.length }, 'could not write rows')
-    write.reject(error)
+  #failed(pending: Pending, error: unknown): void {
+    for (const write of pending.writes) {
+      const entity = Utils.className(write.entity)
+      if (error instanceof StaleWriteError) this.#log.warn({ entity, rows: write.rows.length, stale: error.entity }, 'rows not written: a row they update changed since it was read')
+      else this.#log.error({ err: error, entity, rows: write.rows.length }, 'could not write rows')
+      write.reject(error)
+    }
   }
+}
+
+/** Row changes of one table that match and set the same columns. */
+interface UpdateGroup {
+  shape: TableShape
+  entity: string
+  where: Column[]
+  set: Column[]
+  whereKeys: string[]
+  setKeys: string[]
+  /** values[r]: the where values then the set values of change r. */
+  values: unknown[][]
+  rows: number
+}
+
+/** What the pg client's query() answers. */
+interface PgClient {
+  query(query: { name: string; text: string; values: unknown[] } | string): Promise<{ rowCount: number | null }>
+}
+
+/** How many rows an UPDATE run through knex.raw changed (libsql answers rowsAffected). */
+function affectedRows(result: unknown): number {
+  const r = result as { rowsAffected?: number; changes?: number; affectedRows?: number } | undefined
+  return Number(r?.rowsAffected ?? r?.changes ?? r?.affectedRows ?? 0)
 }
 
 /** The layout of a row's keys: the last one when the keys are the same, else found or made. */

@@ -1,25 +1,32 @@
 import type { EntitySchema } from '@mikro-orm/core'
+import type { Clock } from '../core/clock.js'
 import type { Settings } from '../core/config.js'
 import { coreEntities, coreMigrations, Database, DEFAULT_DATABASE_URL, type MigrationEntry } from '../models/index.js'
-import { dbRouterEntities, dbRouterMigrations } from './db-router/index.js'
+import { routingStrategyClass } from './routing/index.js'
+import { schedulerEntities, schedulerMigrations } from './scheduler/index.js'
+import { environment } from '../core/environment.js'
 
 interface SchemaOwner {
-  entities?: EntitySchema<any, any>[]
-  migrations?: MigrationEntry[]
+  entities?: readonly EntitySchema<any, any>[]
+  migrations?: readonly MigrationEntry[]
 }
 
 /**
- * Every table a project needs and the migrations that create them: core first, the
- * DatabaseRouter's when it is the router, then each configured backend's, each installed
- * app's, and the project's own (duplicates once).
+ * Every table a project needs and the migrations that create them: core first (with the
+ * scheduler's stored tasks), the routing strategy's (the DatabaseRouter's db_message and
+ * db_transmission), then each configured backend's, each installed app's, and the project's
+ * own (duplicates once).
  */
 export function schemaOf(settings: Settings): { entities: EntitySchema<any, any>[]; migrations: MigrationEntry[] } {
   const owners: SchemaOwner[] = [
     { entities: coreEntities, migrations: coreMigrations },
-    ...(settings.router === 'database' ? [{ entities: dbRouterEntities, migrations: dbRouterMigrations }] : []),
+    { entities: schedulerEntities, migrations: schedulerMigrations },
+    routingStrategyClass(settings.router) as SchemaOwner,
     ...Object.values(settings.backends).map((b) => b.engine as SchemaOwner),
     ...(settings.apps as SchemaOwner[]),
-    ...(settings.handlers as SchemaOwner[]),
+    ...((settings.handlers ?? []) as SchemaOwner[]),
+    // Handlers an app brings keep their tables whether they are listed or discovered.
+    ...settings.apps.flatMap((app) => ((app as { handlers?: SchemaOwner[] }).handlers ?? [])),
     { entities: settings.entities as EntitySchema<any, any>[], migrations: settings.migrations as MigrationEntry[] },
   ]
   const entities = new Set<EntitySchema<any, any>>()
@@ -35,8 +42,8 @@ export function schemaOf(settings: Settings): { entities: EntitySchema<any, any>
  * Open the project's database with its whole schema: `url`, else DATABASE_URL, else the
  * `databaseUrl` setting, else a SQLite file; relative SQLite paths resolve from `cwd`.
  */
-export function openProjectDatabase(settings: Settings, options: { url?: string; cwd?: string } = {}): Promise<Database> {
+export function openProjectDatabase(settings: Settings, options: { url?: string; cwd?: string; clock?: Clock } = {}): Promise<Database> {
   const { entities, migrations } = schemaOf(settings)
-  const url = options.url ?? process.env.DATABASE_URL ?? settings.databaseUrl ?? DEFAULT_DATABASE_URL
-  return Database.open({ url, entities, migrations, cwd: options.cwd })
+  const url = options.url ?? environment.databaseUrl ?? settings.databaseUrl ?? DEFAULT_DATABASE_URL
+  return Database.open({ url, entities, migrations, cwd: options.cwd, clock: options.clock })
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createScratchPostgres } from '../models/make-migration.js'
+import { environment } from '../core/environment.js'
 
 export interface ScratchDatabase {
   url: string
@@ -13,7 +14,7 @@ export interface ScratchDatabase {
  * or, when `base` is a PostgreSQL URL, a new database on that server (dropped afterwards).
  * The default base is RAPIDSMS_TEST_DATABASE_URL.
  */
-export async function scratchDatabase(base = process.env.RAPIDSMS_TEST_DATABASE_URL): Promise<ScratchDatabase> {
+export async function scratchDatabase(base = environment.testDatabaseUrl): Promise<ScratchDatabase> {
   if (base && /^postgres(ql)?:\/\//i.test(base)) {
     const scratch = await createScratchPostgres(base, 'rapidsms_test')
     return { url: scratch.url, dispose: scratch.drop }

@@ -4,3 +4,5 @@ export { parseScript, runSteps, formatFailure, ScriptSyntaxError, type Script, t
 export { randomString, randomUnicodeString } from './random.js'
 export { scratchDatabase, type ScratchDatabase } from './database.js'
 export { FakeClock } from './fake-clock.js'
+export { testDialogue, dialogueScripts, type DialogueTestOptions, type DialogueTestReport, type PathResult } from './dialogue-test.js'
+export { dialoguePaths, pathScript, type DialoguePath, type PathStep, type PathEvent, type Coverage } from './dialogue-paths.js'

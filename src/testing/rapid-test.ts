@@ -6,11 +6,13 @@ import type { Clock } from '../core/clock.js'
 import type { UserSettings } from '../core/config.js'
 import { IncomingMessage, OutgoingMessage, type ConnectionLike, type MessageFields } from '../core/messages/index.js'
 import { Backend, Connection, Contact, type Database } from '../models/index.js'
+import { DialogueApp } from '../contrib/dialogues/app.js'
 import { Host } from '../runtime/host.js'
 import { setRouter } from '../router/index.js'
 import { scratchDatabase, type ScratchDatabase } from './database.js'
+import { FakeClock } from './fake-clock.js'
 import { randomString } from './random.js'
-import { formatFailure, parseScript, runSteps, type Reply, type ScriptOptions } from './script.js'
+import { formatFailure, parseScript, runSteps, ScriptSyntaxError, type Reply, type ScriptHarness, type ScriptOptions } from './script.js'
 
 /** A MockBackend that keeps the tables (entities, migrations) of the backend it stands in for. */
 function mockOf(engine: BackendClass): BackendClass {
@@ -42,7 +44,11 @@ export interface RapidTestOptions {
   fixtures?: boolean
   /** The router to test with (RapidSMS's `router_class`): `blocking` unless asked. */
   router?: 'blocking' | 'database'
-  /** The host's clock: a FakeClock lets the test move time on by hand. */
+  /**
+   * The host's clock. A FakeClock lets the test move time on by hand (`advanceTime()`, `...`
+   * lines in scripts). Without one the host keeps real time, which tests of backend retries
+   * rely on; so the harness never fakes time unless asked.
+   */
   clock?: Clock
 }
 
@@ -59,6 +65,7 @@ export class RapidTest {
   readonly outbound: OutgoingMessage[] = []
   #host: Host | undefined
   #scratch: ScratchDatabase | undefined
+  #settings: UserSettings | undefined
 
   constructor(readonly options: RapidTestOptions = {}) {}
 
@@ -70,23 +77,38 @@ export class RapidTest {
     const settings: UserSettings = {
       ...base,
       apps: this.options.apps ?? base.apps ?? [],
-      handlers: (this.options.handlers ?? base.handlers ?? []) as UserSettings['handlers'],
+      handlers: (this.options.handlers ?? base.handlers) as UserSettings['handlers'],
       backends: { ...mocked, mockbackend: { engine: MockBackend }, ...this.options.backends } as UserSettings['backends'],
       router: this.options.router ?? 'blocking',
     }
     this.#scratch = await scratchDatabase(this.options.databaseUrl)
-    this.#host = await Host.start(settings, {
-      databaseUrl: this.#scratch.url,
+    this.#settings = settings
+    await this.#startHost()
+    if (this.options.fixtures) await this.loadFixtures()
+    return this
+  }
+
+  async #startHost(): Promise<void> {
+    this.#host = await Host.start(this.#settings!, {
+      databaseUrl: this.#scratch!.url,
       disablePhases: this.options.disablePhases,
       clock: this.options.clock,
-      observer: {
-        incoming: (msg) => this.inbound.push(msg),
-        outgoing: (msg) => this.outbound.push(msg),
+      inspect: (event) => {
+        if (event.type === 'message.received') this.inbound.push(event.message)
+        else if (event.type === 'message.sending') this.outbound.push(event.message)
       },
     })
     setRouter(this.#host)
-    if (this.options.fixtures) await this.loadFixtures()
-    return this
+  }
+
+  /**
+   * Stop the host as a deploy would and start a new one on the same database (and clock):
+   * what the stopped host stored (sessions, their timers) is all the new one knows.
+   */
+  async restart(): Promise<void> {
+    setRouter(undefined)
+    await this.#host?.stop()
+    await this.#startHost()
   }
 
   /** Empty every table and every record, as if the test had just started. */
@@ -96,6 +118,8 @@ export class RapidTest {
     this.clearSentMessages()
     this.router.releaseIdleConnections(0)
     await this.db.clear()
+    // Wake times of rows that are gone go too.
+    await this.router.scheduler.reload()
     if (this.options.fixtures) await this.loadFixtures()
   }
 
@@ -166,8 +190,42 @@ export class RapidTest {
    * every reply, in order. Throws an Error listing every mismatch.
    */
   async runScript(source: string, options: ScriptOptions = {}): Promise<void> {
-    const failures = await runSteps(parseScript(source), (identity, text) => this.exchange(identity, text), options)
+    const failures = await runSteps(parseScript(source), (identity, text) => this.exchange(identity, text), options, this.scriptHarness())
     if (failures.length) throw new Error(`Script failed:\n${failures.map(formatFailure).join('\n')}`)
+  }
+
+  /**
+   * What runs a script's `...` lines (with a FakeClock) and `!` lines: `! restart`, and
+   * `! startDialogue NAME IDENTITY...` (on mockbackend).
+   */
+  scriptHarness(): ScriptHarness {
+    const command = async (words: string[], line: number): Promise<Reply[]> => {
+      const [name, ...args] = words
+      const before = this.sentMessages.length
+      if (name === 'restart' && !args.length) await this.restart()
+      else if (name === 'startDialogue' && args.length >= 2) {
+        const app = this.router.getApp(DialogueApp)
+        if (!app) throw new ScriptSyntaxError(line, '"! startDialogue" needs DialogueApp in the apps')
+        await app.startDialogue(args[0]!, await this.lookupConnections(args.slice(1)))
+        return this.#repliesSince(before)
+      } else throw new ScriptSyntaxError(line, `unknown command "! ${words.join(' ')}" (known: "! restart", "! startDialogue NAME IDENTITY...")`)
+      return []
+    }
+    return { ...(this.router.clock instanceof FakeClock && { advance: (ms: number) => this.advanceTime(ms) }), command }
+  }
+
+  /**
+   * Move the harness's FakeClock on by `by` (`'24h'`, `'90m'`, `'1h 30m'` or milliseconds):
+   * timers falling due on the way fire in order (a dialogue's reminders and expiry), each
+   * finished before the next. The replies they sent, in order.
+   * @example expect(await rapid.advanceTime('24h')).toEqual([{ identity: '1112223333', text: 'Reminder: ...' }])
+   */
+  async advanceTime(by: number | string): Promise<Reply[]> {
+    const clock = this.router.clock
+    if (!(clock instanceof FakeClock)) throw new Error('advanceTime() needs a harness with a FakeClock: useRapidTest({ clock: new FakeClock() })')
+    const before = this.sentMessages.length
+    await clock.advance(by)
+    return this.#repliesSince(before)
   }
 
   /** Send `text` from `identity` on mockbackend; the replies that reached backends. */
@@ -175,7 +233,11 @@ export class RapidTest {
     const before = this.sentMessages.length
     const [connection] = await this.lookupConnections([identity], backend)
     await this.receive(text, connection!)
-    return this.sentMessages.slice(before).flatMap((m) => m.identities.map((id) => ({ identity: id, text: m.text })))
+    return this.#repliesSince(before)
+  }
+
+  #repliesSince(count: number): Reply[] {
+    return this.sentMessages.slice(count).flatMap((m) => m.identities.map((id) => ({ identity: id, text: m.text })))
   }
 
   // Data factories (RapidSMS's CreateDataMixin).

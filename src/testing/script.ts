@@ -19,13 +19,28 @@
  * in whatever order they came; replies no line checks are ignored. In strict mode every
  * reply must be checked, right after the message it answers and in the order it came, so a
  * `>` with no `<` after it expects no reply.
+ *
+ * A line `... 24h` (any duration: `... 90m`, `... 3d`, `... 1h 30m`) moves the clock on:
+ * timers falling due on the way fire (a dialogue's reminders), and the `<` lines after it
+ * check what they sent. It needs a harness with a FakeClock.
+ *
+ * A line `! COMMAND` asks the harness to do something a person cannot: `! restart` stops the
+ * host and starts a new one on the same database and clock; `! startDialogue NAME IDENTITY...`
+ * starts a dialogue from our side. The `<` lines after it check what it sent.
  */
+
+import { parseDuration } from '../core/duration.js'
 
 export interface ScriptLine {
   line: number
+  /** Empty for a `...` line. */
   identity: string
-  direction: '>' | '<'
+  /** `>` sends, `<` expects a reply, `...` moves time on by `ms`, `!` runs a harness command. */
+  direction: '>' | '<' | '...' | '!'
+  /** The text (for `...`, the duration as written). */
   text: string
+  /** How far a `...` line moves the clock. */
+  ms?: number
   /** The text as written, when it differs from `text` (a quoted text read as JSON). */
   literal?: string
   /** The last `#` comment before this line, if any. */
@@ -39,6 +54,16 @@ export interface Script {
 
 /** Process a message to completion; the replies it produced, in order. */
 type Send = (identity: string, text: string) => Promise<Reply[]>
+/** Move the clock on by `ms`, firing what falls due; the replies sent meanwhile, in order. */
+export type Advance = (ms: number) => Promise<Reply[]>
+/** Run a `!` line's command (its words); the replies sent meanwhile, in order. */
+export type Command = (words: string[], line: number) => Promise<Reply[]>
+
+/** What runs the lines that are not messages: `...` (time) and `!` (harness commands). */
+export interface ScriptHarness {
+  advance?: Advance
+  command?: Command
+}
 
 /** One reply as the backend got it. */
 export interface Reply {
@@ -82,6 +107,25 @@ export function parseScript(source: string, title = 'script'): Script {
       section = trimmed.replace(/^#+\s*/, '') || undefined
       return
     }
+    if (trimmed.startsWith('...')) {
+      const text = trimmed.slice(3).trim()
+      let ms: number
+      try {
+        ms = parseDuration(text)
+      } catch {
+        throw new ScriptSyntaxError(line, `expected "... DURATION" (e.g. "... 24h", "... 90m", "... 1h 30m"), got: ${trimmed}`)
+      }
+      steps.push({ line, identity: '', direction: '...', text, ms, ...(section !== undefined && { section }) })
+      sent = true
+      return
+    }
+    if (trimmed.startsWith('!')) {
+      const text = trimmed.slice(1).trim()
+      if (!text) throw new ScriptSyntaxError(line, 'expected a command after "!" (e.g. "! restart")')
+      steps.push({ line, identity: '', direction: '!', text, ...(section !== undefined && { section }) })
+      sent = true
+      return
+    }
     const at = trimmed.search(/[<>]/)
     const identity = at < 0 ? '' : trimmed.slice(0, at).trim().split('@')[0]!.trim()
     if (!identity) throw new ScriptSyntaxError(line, `expected "IDENTITY > text" or "IDENTITY < text", got: ${trimmed}`)
@@ -108,22 +152,34 @@ function fromJson(text: string): string {
 
 /**
  * Run a script: `send(identity, text)` must process the message to completion and return
- * the replies it produced, in order. Returns every mismatch (none = passed).
+ * the replies it produced, in order; `advance(ms)` runs the `...` lines. Returns every
+ * mismatch (none = passed).
  */
-export async function runSteps(script: Script, send: Send, options: ScriptOptions = {}): Promise<ScriptFailure[]> {
-  return options.strict ? runStrict(script.steps, send) : runLoose(script.steps, send)
+export async function runSteps(script: Script, send: Send, options: ScriptOptions = {}, harness: ScriptHarness = {}): Promise<ScriptFailure[]> {
+  const timed = script.steps.find((s) => s.direction === '...')
+  if (timed && !harness.advance) throw new ScriptSyntaxError(timed.line, `"... ${timed.text}" moves the clock, so the harness needs a FakeClock (useRapidTest({ clock: new FakeClock() }))`)
+  const commanded = script.steps.find((s) => s.direction === '!')
+  if (commanded && !harness.command) throw new ScriptSyntaxError(commanded.line, `"! ${commanded.text}" needs a harness that runs commands (RapidTest's runScript, rapidsms script)`)
+  const act = (step: ScriptLine) =>
+    step.direction === '...' ? harness.advance!(step.ms!) : step.direction === '!' ? harness.command!(step.text.split(/\s+/), step.line) : send(step.identity, step.text)
+  return options.strict ? runStrict(script.steps, act) : runLoose(script.steps, act)
+}
+
+/** What a `>` or `...` line is, in failure messages. */
+function acted(step: ScriptLine): string {
+  return step.direction === '...' ? `"... ${step.text}"` : step.direction === '!' ? `"! ${step.text}"` : `${step.identity} > ${quote(step.text)}`
 }
 
 const matches = (want: ScriptLine, got: Reply) => want.identity === got.identity && (want.text === got.text || want.literal === got.text)
 
 /** RapidSMS's checking: each `<` takes the first unchecked reply that matches it. */
-async function runLoose(steps: ScriptLine[], send: Send): Promise<ScriptFailure[]> {
+async function runLoose(steps: ScriptLine[], act: (step: ScriptLine) => Promise<Reply[]>): Promise<ScriptFailure[]> {
   const failures: ScriptFailure[] = []
   const unchecked: Reply[] = []
   let last: ScriptLine | undefined
   for (const step of steps) {
-    if (step.direction === '>') {
-      unchecked.push(...(await send(step.identity, step.text)))
+    if (step.direction !== '<') {
+      unchecked.push(...(await act(step)))
       last = step
       continue
     }
@@ -135,7 +191,7 @@ async function runLoose(steps: ScriptLine[], send: Send): Promise<ScriptFailure[
     failures.push({
       line: step.line,
       section: step.section,
-      message: unchecked.length ? 'no such reply among those not checked yet' : `no reply to ${last!.identity} > ${quote(last!.text)}`,
+      message: unchecked.length ? 'no such reply among those not checked yet' : `no reply to ${acted(last!)}`,
       expected: show(step),
       got: unchecked.length ? unchecked.map(show).join('\n              ') : undefined,
     })
@@ -144,14 +200,14 @@ async function runLoose(steps: ScriptLine[], send: Send): Promise<ScriptFailure[
 }
 
 /** Every reply checked, in order, right after the message it answers. */
-async function runStrict(steps: ScriptLine[], send: Send): Promise<ScriptFailure[]> {
+async function runStrict(steps: ScriptLine[], act: (step: ScriptLine) => Promise<Reply[]>): Promise<ScriptFailure[]> {
   const failures: ScriptFailure[] = []
   for (let i = 0; i < steps.length; ) {
     const sent = steps[i]!
     i++
     const expected: ScriptLine[] = []
     while (i < steps.length && steps[i]!.direction === '<') expected.push(steps[i++]!)
-    const replies = await send(sent.identity, sent.text)
+    const replies = await act(sent)
     const count = Math.max(expected.length, replies.length)
     for (let k = 0; k < count; k++) {
       const want = expected[k]
@@ -160,7 +216,7 @@ async function runStrict(steps: ScriptLine[], send: Send): Promise<ScriptFailure
       failures.push({
         line: want?.line ?? sent.line,
         section: (want ?? sent).section,
-        message: !got ? `no reply to ${sent.identity} > ${quote(sent.text)}` : !want ? `unexpected reply to ${sent.identity} > ${quote(sent.text)}` : 'wrong reply',
+        message: !got ? `no reply to ${acted(sent)}` : !want ? `unexpected reply to ${acted(sent)}` : 'wrong reply',
         expected: want ? show(want) : undefined,
         got: got ? show(got) : undefined,
       })

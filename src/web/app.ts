@@ -1,5 +1,4 @@
-import { Hono, type Context } from 'hono'
-import { getConnInfo } from '@hono/node-server/conninfo'
+import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import type { BackendClass } from '../backends/base.js'
 import { FORM_INVALID, type FieldErrors, type InboundRequest } from '../backends/http/form.js'
 import type { Endpoint, HttpReceiving, InboundView, InboundViewFactory } from '../backends/http/view.js'
@@ -7,7 +6,9 @@ import { ConfigError } from '../core/errors.js'
 import { getLogger } from '../core/logger.js'
 import type { Host } from '../runtime/host.js'
 import { BodyCutOff, BodyTooLarge, inboundRequest } from './inbound-request.js'
+import { peerAddress as peer } from './peer.js'
 import { anyGuard, backendGuard, type Guard, type GuardRequest } from './protection.js'
+import { createSite } from './site.js'
 
 const log = getLogger('rapidsms.web')
 
@@ -41,9 +42,11 @@ export function formInvalidBody(errors: FieldErrors): string {
 /**
  * The web edge as a Hono app: each configured backend with an inbound view at
  * `/backend/<name>/`, the shared endpoints of backend classes (Kannel's delivery reports at
- * `/kannel/delivery-report/`), and `/health`. The router runs inside the request (the
- * blocking router): a gateway gets its answer once the message was processed and its
- * replies sent. `startEdge` serves it; tests and other servers can use the app directly.
+ * `/kannel/delivery-report/`), `/health`, and (unless `web.pages` is false) the web pages
+ * behind a login (see createSite). Each view hands its messages in through its backend's
+ * inbound port, and answers when the routing strategy says (the blocking and database
+ * routers: once the message was processed and its replies sent). `startEdge` serves it;
+ * tests and other servers can use the app directly.
  * @example
  * const { app } = createEdge(getRouter())
  * const response = await app.request('/backend/my-provider/?identity=1&text=ping')
@@ -66,6 +69,7 @@ export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; 
     }
   }
 
+  const port = (name: string) => host.backends.get(name)!.backend.inbound
   const app = new Hono()
   const requestLog = options.requestLog ?? host.settings.web.requestLog
   let inFlight = 0
@@ -120,7 +124,9 @@ export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; 
     const parsed = view.parse(request)
     if (!parsed.ok) return invalid(c, name, parsed.errors)
     const { identity, text, fields } = parsed.value
-    await host.receive(text, { backend: { name }, identity }, fields ?? {})
+    // The view is the backend's HTTP inbound source: its port hands the message in, and the
+    // routing strategy says when the gateway may have its answer.
+    await port(name).receive(identity, text, fields ?? {})
     return c.body(view.okBody, 200, TEXT)
   }
   // One parameter route for every backend (not one static route per backend): it keeps Hono
@@ -131,6 +137,17 @@ export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; 
   })
   app.all('/backend/:name/', byName)
   app.all('/backend/:name', byName)
+
+  // The web pages, on their own paths: none of their middleware runs for the routes above.
+  if (host.settings.web.pages) {
+    const around: MiddlewareHandler = async (c, next) => {
+      await tracked(async () => {
+        await next()
+        return c.res
+      })(c)
+    }
+    app.route('/', createSite(host, { around, stats: () => host.stats() }))
+  }
 
   app.notFound(tracked((c) => c.text('Not Found', 404)))
   app.onError((error, c) => {
@@ -189,14 +206,6 @@ function buildView(name: string, factory: InboundViewFactory, config: Record<str
   } catch (error) {
     if (error instanceof ConfigError) throw error.under(`backends.${name}`)
     throw error
-  }
-}
-
-function peer(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address
-  } catch {
-    return undefined
   }
 }
 

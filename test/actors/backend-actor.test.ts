@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { backoffDelay, BackendActor, deliveryPolicy, isRetryable, DEFAULT_POLICY } from '../../actors/backend.actor.js'
 import type { RouterServices } from '../../src/apps/router.js'
 import { BackendBase } from '../../src/backends/base.js'
+import { systemClock, type Clock } from '../../src/core/clock.js'
 import { BackendSendError, ConfigError } from '../../src/core/errors.js'
+import { FakeClock } from '../../src/testing/fake-clock.js'
 import { captureLogs } from '../support/logs.js'
 
 /** A backend whose send() does what the test says, recording each call. */
@@ -13,7 +15,7 @@ class ScriptedBackend extends BackendBase {
   inside = 0
   maxInside = 0
   override async send(id: string, _text: string, identities: string[]): Promise<void> {
-    this.calls.push({ id, identities, at: Date.now() })
+    this.calls.push({ id, identities, at: this.router.clock.now() })
     this.inside++
     this.maxInside = Math.max(this.maxInside, this.inside)
     try {
@@ -26,9 +28,10 @@ class ScriptedBackend extends BackendBase {
   }
 }
 
-const make = (config: Record<string, unknown> = {}) => {
-  const backend = new ScriptedBackend({} as RouterServices, 'gw', { retry_delay_ms: 1, ...config })
-  return { backend, actor: new BackendActor(backend) }
+/** A backend and its actor on one clock (by default the machine's, which follows vitest's fake timers). */
+const make = (config: Record<string, unknown> = {}, clock: Clock = systemClock) => {
+  const backend = new ScriptedBackend({ clock } as RouterServices, 'gw', { retry_delay_ms: 1, ...config })
+  return { backend, actor: new BackendActor(backend, { clock }) }
 }
 const status = (code: number) => new BackendSendError('gw', `answered ${code}`, { status: code, retryable: code >= 500 })
 
@@ -62,6 +65,27 @@ describe('the backend actor', () => {
       ['gw failed to send; retrying', 'm1'],
       ['sent', 'm1'],
     ])
+  })
+
+  it('waits its backoff before each retry: nothing is sent early, each gap within its jittered step', async () => {
+    const clock = new FakeClock(0)
+    const { backend, actor } = make({ retries: 3, retry_delay_ms: 1000, retry_max_delay_ms: 60_000 }, clock)
+    backend.outcomes = [status(503), status(500), status(502)]
+    const delivered = actor.deliver('m5', 'hi', ['1'], {})
+    await clock.runDue()
+    expect(backend.calls.map((c) => c.at)).toEqual([0])
+    // The first retry waits at least half of its 1 s step.
+    await clock.advance(499)
+    expect(backend.calls).toHaveLength(1)
+    await clock.advance('10s')
+    expect(await delivered).toBe(true)
+    expect(backend.calls).toHaveLength(4)
+    // Retry n waits between half and all of its step, 1000 * 2^(n-1) ms.
+    const gaps = backend.calls.slice(1).map((c, i) => c.at - backend.calls[i]!.at)
+    gaps.forEach((gap, i) => {
+      expect(gap).toBeGreaterThanOrEqual(500 * 2 ** i)
+      expect(gap).toBeLessThanOrEqual(1000 * 2 ** i)
+    })
   })
 
   it('never retries a 4xx, and reports the failure as RapidSMS does', async () => {

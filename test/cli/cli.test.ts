@@ -1,9 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Contact, coreEntities, Database } from '../../src/models/index.js'
 import { scratchDatabase, type ScratchDatabase } from '../../src/testing/index.js'
+import { migrationsIndexSource } from '../../src/cli/commands/migrations-index.js'
 import { rapidsms, rapidsmsUntil } from '../support/cli.js'
 
 const project = fileURLToPath(new URL('./fixtures/project/', import.meta.url))
@@ -59,12 +61,16 @@ describe('rapidsms migrate and start', () => {
 
   it('migrate applies the pending migrations once', async () => {
     const env = { DATABASE_URL: scratch.url }
+    const pending = (await rapidsms(['migrate', '--list'], { cwd: project, env })).stdout.split('\n').filter((l) => l.startsWith('[ ] '))
     const first = await rapidsms(['migrate'], { cwd: project, env })
     expect(first.code).toBe(0)
-    expect(first.stdout).toMatch(/Applying 3 migration\(s\)/)
+    expect(first.stdout).toContain(`Applying ${pending.length} migration(s)`)
+    expect(first.stdout.split('\n').filter((l) => l.startsWith('  applied ')).map((l) => `[ ] ${l.slice('  applied '.length)}`)).toEqual(pending)
     expect(first.stdout).toMatch(/applied Migration\d+Initial/)
     expect(first.stdout).toMatch(/applied Migration\d+ForeignKeyIndexes/)
+    expect(first.stdout).toMatch(/applied Migration\d+ScheduledTask/)
     expect(first.stdout).toMatch(/applied Migration\d+BackendMessage/)
+    expect(first.stdout).toMatch(/applied Migration\d+Accounts/)
     const second = await rapidsms(['migrate'], { cwd: project, env })
     expect(second.stdout).toMatch(/No migrations to apply/)
     const list = await rapidsms(['migrate', '--list'], { cwd: project, env })
@@ -86,11 +92,50 @@ describe('rapidsms migrate and start', () => {
   })
 })
 
+describe('rapidsms loaddata', () => {
+  let scratch: ScratchDatabase
+  beforeEach(async () => {
+    scratch = await scratchDatabase()
+  })
+  afterEach(async () => {
+    await scratch.dispose()
+  })
+
+  it("loads the fixtures setting's rows into the project's database, once it is migrated", { timeout: 60_000 }, async () => {
+    const env = { DATABASE_URL: scratch.url }
+    const early = await rapidsms(['loaddata'], { cwd: project, env })
+    expect(early.code).toBe(1)
+    expect(early.stderr).toMatch(/^rapidsms: the database has \d+ migration\(s\) not applied yet: run "rapidsms migrate" first\n$/)
+    await rapidsms(['migrate'], { cwd: project, env })
+    const loaded = await rapidsms(['loaddata'], { cwd: project, env })
+    expect(loaded.stdout).toBe('Installed 1 object(s) from the fixtures setting.\n')
+    expect(loaded.code).toBe(0)
+    const db = await Database.open({ url: scratch.url, entities: coreEntities, migrations: [] })
+    try {
+      expect((await db.orm.em.fork().find(Contact, {})).map((c) => c.name)).toEqual(['Ann'])
+    } finally {
+      await db.close()
+    }
+  })
+
+  it('a project without fixtures says how to add them', async () => {
+    const result = await rapidsms(['loaddata'], { cwd: fileURLToPath(new URL('./fixtures/unmigrated/', import.meta.url)), env: { DATABASE_URL: scratch.url } })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe('rapidsms: Invalid setting "fixtures": the project has no fixtures to load: add fixtures: async (em) => { em.create(...) } to its settings\n')
+  })
+})
+
 describe('bad settings', () => {
   it('stop startup with a message naming the key', async () => {
     const result = await rapidsms(['start'], { cwd: badProject })
     expect(result.code).toBe(1)
     expect(result.stderr.trim()).toBe('rapidsms: Invalid setting "default_response": unknown setting (did you mean "defaultResponse"?)')
+  })
+
+  it('an ES module config that Node would load as CommonJS says what to add', async () => {
+    const result = await rapidsms(['migrate'], { cwd: fileURLToPath(new URL('./fixtures/commonjs-js/', import.meta.url)) })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^rapidsms: Invalid settings: .*commonjs-js\/rapidsms\.config\.js is an ES module \(it uses import\/export\), but Node loads it as CommonJS: add "type": "module" to the project's package\.json, or name the file rapidsms\.config\.ts or rapidsms\.config\.mjs$/m)
   })
 
   it('a missing config file says where it looked', async () => {
@@ -119,6 +164,15 @@ describe('rapidsms makemigrations', () => {
     expect(source).not.toContain('rapidsms_connection')
     if (postgres) expect(source).toContain('create table \\"fixture_note\\"')
     expect(result.stdout).toContain(`Add it to your settings: migrations: [{ name: '${file!.slice(0, -3)}', class: ${file!.slice(0, -3)} }]`)
+  })
+
+  it('lists the new migration in the folder\'s index.ts when makemigrations wrote that file (startproject does)', async () => {
+    writeFileSync(join(out, 'index.ts'), migrationsIndexSource([]))
+    const result = await rapidsms(['makemigrations', 'AddNote', '--out', out], { cwd: unmigrated })
+    expect(result.code).toBe(0)
+    const name = readdirSync(out).find((f) => f.startsWith('Migration'))!.slice(0, -3)
+    expect(readFileSync(join(out, 'index.ts'), 'utf8')).toBe(migrationsIndexSource([name]))
+    expect(result.stdout).toContain(`Listed it in ${join(out, 'index.ts')}; apply it with "rapidsms migrate".`)
   })
 
   it('says so when the migrations already match the entities', async () => {

@@ -24,11 +24,12 @@ describe('defineConfig', () => {
       projectName: 'RapidSMS',
       defaultResponse: DEFAULT_RESPONSE,
       apps: [],
-      handlers: [],
       backends: {},
       router: 'blocking',
       dbRouterBatchSize: 200,
     })
+    // RAPIDSMS_HANDLERS is not set unless the project sets it (then discovery applies).
+    expect(settings.handlers).toBeUndefined()
     expect(DEFAULT_RESPONSE).toBe('Sorry, %(project_name)s could not understand your message.')
   })
 

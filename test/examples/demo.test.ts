@@ -24,6 +24,19 @@ describe('the demo project (npm start)', () => {
       1112223333 < Désolé, votre message pour RapidSMS demo n'a pas été reconnu.
     `, { strict: true })
   })
+
+  it('runs the health survey dialogue', async () => {
+    await rapid.runScript(`
+      1112223334 > survey
+      1112223334 < Welcome to the health survey. What is your name?
+      1112223334 > Bo
+      1112223334 < Thanks, Bo. How old are you?
+      1112223334 > STOP
+      1112223334 < You have left the survey. Send SURVEY to start again.
+      1112223334 > ping
+      1112223334 < pong
+    `, { strict: true })
+  })
 })
 
 describe('the demo project over HTTP', () => {

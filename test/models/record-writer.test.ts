@@ -1,15 +1,47 @@
-import { beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BackendMessage } from '../../src/index.js'
-import { Backend, Connection, Contact } from '../../src/models/index.js'
+import { Backend, Connection, Contact, type Database } from '../../src/models/index.js'
 import { isoString } from '../../src/models/record-writer.js'
 import { useScratchDatabase } from '../support/database.js'
+
+/**
+ * Counts the commits that inserted rows into a table, to tell "in one batch" from "one write
+ * at a time". PostgreSQL: the distinct transaction ids (`xmin`) of the table's rows. SQLite,
+ * which has none: the INSERT statements into the table seen on the connection, statements of
+ * one transaction counted once.
+ */
+function commitWatch(db: Database): { commitsInto(table: string): Promise<number>; stop(): void } {
+  const knex = db.orm.em.getConnection().getKnex()
+  const units = new Map<string, Set<string>>()
+  let n = 0
+  const listener = (query: { sql: string; __knexTxId?: string }) => {
+    const table = /^insert into [`"]([^`"]+)[`"]/i.exec(query.sql)?.[1]
+    if (!table) return
+    if (!units.has(table)) units.set(table, new Set())
+    units.get(table)!.add(query.__knexTxId ?? `statement ${n++}`)
+  }
+  if (db.dialect === 'sqlite') knex.on('query', listener)
+  return {
+    async commitsInto(table) {
+      if (db.dialect === 'sqlite') return units.get(table)?.size ?? 0
+      const [row] = await db.orm.em.getConnection().execute<{ n: number | string }[]>(`select count(distinct xmin::text) as n from ${table}`)
+      return Number(row!.n)
+    },
+    stop: () => void knex.off('query', listener),
+  }
+}
 
 /** Texts that break naive quoting: array literals, SQL, escapes, Unicode, emptiness. */
 const TEXTS = ['plain', 'a"b\\c{d},e', 'NULL', '', "it's; drop table x --", 'مرحبا ✓ é', 'line\nbreak\ttab', '{}', ' spaced ']
 
 describe('the group-commit writer', () => {
   const scratch = useScratchDatabase({ migrate: true })
-  beforeEach(() => scratch.db.clear())
+  let watch: ReturnType<typeof commitWatch>
+  beforeEach(async () => {
+    await scratch.db.clear()
+    watch = commitWatch(scratch.db)
+  })
+  afterEach(() => watch.stop())
   const row = (n: number, extra: Partial<BackendMessage> = {}) => ({
     name: 'w',
     direction: 'O',
@@ -50,6 +82,8 @@ describe('the group-commit writer', () => {
       ['2', null],
     ])
     expect(await scratch.db.orm.em.fork().count(BackendMessage, {})).toBe(1)
+    // One batch: both tables' rows in one commit (PostgreSQL: the very same transaction).
+    expect([await watch.commitsInto('rapidsms_connection'), await watch.commitsInto('database_backendmessage')]).toEqual([1, 1])
   })
 
   it('writes rows of one table with different keys in one batch: missing columns get their defaults, unknown keys are ignored', async () => {
@@ -61,6 +95,17 @@ describe('the group-commit writer', () => {
     ])
     const rows = await scratch.db.orm.em.fork().find(BackendMessage, {}, { orderBy: { messageId: 'asc' } })
     expect(rows.map((r) => [r.messageId, r.externalId, r.text])).toEqual([1, 2, 3, 4, 5].map((n) => [`m${n}`, n % 2 ? `x${n}` : '', TEXTS[n % TEXTS.length]]))
+    // Two column sets: two statements, one transaction.
+    expect(await watch.commitsInto('database_backendmessage')).toBe(1)
+  })
+
+  it('commits the rows of writers queued in the same turn together, in one commit', async () => {
+    await Promise.all(Array.from({ length: 300 }, (_, n) => scratch.db.writer.insert(BackendMessage, row(n))))
+    expect(await scratch.db.orm.em.fork().count(BackendMessage, {})).toBe(300)
+    expect(await watch.commitsInto('database_backendmessage')).toBe(1)
+    // Writers queued later make a batch of their own.
+    await Promise.all(Array.from({ length: 10 }, (_, n) => scratch.db.writer.insert(BackendMessage, row(300 + n))))
+    expect(await watch.commitsInto('database_backendmessage')).toBe(2)
   })
 
   it('fails only the writer whose row is bad; the others in the batch are committed', async () => {
@@ -72,6 +117,24 @@ describe('the group-commit writer', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
     const ids = (await scratch.db.orm.em.fork().find(BackendMessage, {})).map((r) => r.messageId).sort()
     expect(ids).toEqual(['m1', 'm3'])
+  })
+
+  it('a failed batch of several tables commits nothing; its replay commits each good write exactly once', async () => {
+    // The bad row is in the batch's second statement (the second table's), so a batch that
+    // was not atomic would have committed the first table's rows before failing, and the
+    // replay would commit them again.
+    const now = new Date()
+    const contact = (name: string) => ({ name, language: 'fr', createdOn: now, modifiedOn: now })
+    const results = await Promise.allSettled([
+      scratch.db.writer.insert(Contact, [contact('Ann'), contact('Bob')]),
+      scratch.db.writer.insert(BackendMessage, row(1)),
+      scratch.db.writer.insert(BackendMessage, row(2, { text: null as unknown as string })),
+      scratch.db.writer.insert(Contact, contact('Cy')),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled'])
+    const em = scratch.db.orm.em.fork()
+    expect((await em.find(Contact, {}, { orderBy: { name: 'asc' } })).map((c) => c.name)).toEqual(['Ann', 'Bob', 'Cy'])
+    expect((await em.find(BackendMessage, {})).map((r) => r.messageId)).toEqual(['m1'])
   })
 
   it('splits a write larger than the parameter limit and commits all of it', async () => {

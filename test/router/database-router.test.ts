@@ -1,12 +1,42 @@
-import { describe, expect, it } from 'vitest'
-import { BackendSendError, DatabaseBackend, EchoHandler, HandlersApp, Host, MockBackend, PingHandler, type IncomingMessage } from '../../src/index.js'
+import { describe, expect, it, vi } from 'vitest'
+import { AppBase, BackendBase, BackendSendError, DatabaseBackend, EchoHandler, HandlersApp, Host, MockBackend, PingHandler, type IncomingMessage } from '../../src/index.js'
 import { BackendMessage } from '../../src/backends/database/index.js'
 import { deliveryReportEndpoint, KannelBackend } from '../../src/backends/kannel/index.js'
-import { DbMessage, dbRouterEntities, dbRouterMigrations, groupTransmissions, messageStatus, Transmission } from '../../src/runtime/db-router/index.js'
+import { DatabaseRouter, DbMessage, dbRouterEntities, dbRouterMigrations, groupTransmissions, messageStatus, Transmission } from '../../src/runtime/routing/database/index.js'
 import { scratchDatabase } from '../../src/testing/index.js'
 import { useRapidTest } from '../../src/testing/vitest.js'
+import type { Database } from '../../src/models/index.js'
+import { createEdge } from '../../src/web/index.js'
 import { schemaWith, useScratchDatabase } from '../support/database.js'
 import { recordingApp } from '../support/recording-apps.js'
+
+/** Rows of the DatabaseRouter's tables, read with plain SQL: [text, message status, transmission statuses by id]. */
+async function messageRows(db: Database, direction: 'I' | 'O'): Promise<[string, string, string[]][]> {
+  const rows = await db.orm.em
+    .getConnection()
+    .execute<{ id: number; text: string; status: string; t: string }[]>(
+      'select m.id, m.text, m.status, t.status as t from db_message m join db_transmission t on t.message_id = m.id where m.direction = ? order by m.id, t.id',
+      [direction],
+    )
+  const byMessage = new Map<number, [string, string, string[]]>()
+  for (const row of rows) {
+    const entry = byMessage.get(row.id) ?? [row.text, row.status, []]
+    entry[2].push(row.t)
+    byMessage.set(row.id, entry)
+  }
+  return [...byMessage.values()]
+}
+
+/** Answers "bad write" by tracking a write that fails (a row without its text); the app itself raises nothing. */
+class BadWriteApp extends AppBase {
+  override handle(msg: IncomingMessage) {
+    if (msg.text !== 'bad write') return false
+    const row = { name: 'x', direction: 'O', date: new Date(), messageId: 'm', identity: '1', text: null as unknown as string }
+    void msg.scope.track(this.router.db.writer.insert(BackendMessage, row))
+    msg.respond('noted')
+    return true
+  }
+}
 
 /** Fails every send to an identity with a 1 in it, naming those identities (RapidSMS's FailedIdentitiesBackend). */
 class FailedIdentitiesBackend extends MockBackend {
@@ -20,7 +50,7 @@ class FailedIdentitiesBackend extends MockBackend {
 describe('the DatabaseRouter (behaviours 67-71)', () => {
   const rapid = useRapidTest({
     router: 'database',
-    apps: [HandlersApp, recordingApp('boom', { handle: (msg) => { if (msg.text === 'boom') throw new Error('app failure') } })],
+    apps: [HandlersApp, recordingApp('boom', { handle: (msg) => { if (msg.text === 'boom') throw new Error('app failure') } }), BadWriteApp],
     handlers: [EchoHandler, PingHandler],
     backends: { db: { engine: DatabaseBackend }, failing: { engine: FailedIdentitiesBackend }, other: { engine: MockBackend } },
   })
@@ -46,6 +76,14 @@ describe('the DatabaseRouter (behaviours 67-71)', () => {
     const [row] = await em().find(DbMessage, { direction: 'I' })
     expect(row!.status).toBe('E')
     expect((await em().find(Transmission, { message: row!.id })).map((t) => t.status)).toEqual(['E'])
+  })
+
+  it('marks the message and its transmissions E when a write it tracked failed; the error does not escape (68)', async () => {
+    const appErrors = rapid.router.stats().appErrors
+    await expect(receive('bad write')).resolves.toBeDefined()
+    expect(await messageRows(rapid.db, 'I')).toEqual([['bad write', 'E', ['E']]])
+    // No app raised: the write's failure alone made it E.
+    expect(rapid.router.stats().appErrors).toBe(appErrors)
   })
 
   it('stores a reply linked to the message it answers, sends it with the row id, and ends S with a sent time (69, 71)', async () => {
@@ -113,7 +151,7 @@ describe('the DatabaseRouter (behaviours 67-71)', () => {
 
   /** An outgoing message to 4 identities on mockbackend whose first 2 transmissions are already `first` (RapidSMS's create_trans). */
   async function fourTransmissions(first: 'S' | 'E') {
-    const db = rapid.router.dbRouter!
+    const db = rapid.router.routing as DatabaseRouter
     const connections = await rapid.lookupConnections(['1', '2', '3', '4'])
     const id = await db.queueMessage('O', connections, 'test')
     const ids = (await em().find(Transmission, { message: id }, { orderBy: { id: 'asc' } })).map((t) => t.id)
@@ -160,6 +198,21 @@ describe('delivery reports reach the DatabaseRouter', () => {
     await report(String(row!.id), '2', 1)
     const delivered = await rapid.em().findOneOrFail(DbMessage, row!.id)
     expect([delivered.status, delivered.delivered instanceof Date]).toEqual(['D', true])
+  })
+
+  it.each([
+    [1, 'Delivery Success', 'D', 'S'],
+    [2, 'Delivery Failure', 'E', 'E'],
+    [4, 'Message Buffered', 'S', 'S'],
+    [8, 'SMSC Submit', 'S', 'S'],
+    [16, 'SMSC Reject', 'E', 'E'],
+  ])('status %i (%s) reported to the edge for a message sent to two phones: its transmission %s, the message %s', async (status, _name, transmission, message) => {
+    await rapid.send('news', await rapid.lookupConnections(['1', '2']))
+    const [sent] = rapid.sentMessages
+    const query = new URLSearchParams({ message_id: sent!.id, identity: '2', status: String(status), status_text: '', smsc: 'FAKE', sms_id: 'b44f4cfb', date_sent: '2026-11-27 10:59:25' })
+    const response = await createEdge(rapid.router).app.request(`/kannel/delivery-report/?${query}`)
+    expect([response.status, await response.text()]).toEqual([200, ''])
+    expect(await messageRows(rapid.db, 'O')).toEqual([['news', message, ['S', transmission]]])
   })
 
   it('Delivery Failure and SMSC Reject make the transmission and the message E; reports for other ids change nothing', async () => {
@@ -222,10 +275,10 @@ describe('a host with the DatabaseRouter resumes what a stopped one left', () =>
       const [phone] = await first.lookupConnections('mockbackend', ['5551212'])
       const [other] = await first.lookupConnections('mockbackend', ['5552323'])
       // As if the host had stopped after storing these and before processing or sending them.
-      const incomingId = await first.dbRouter!.queueMessage('I', [phone!], 'ping', { external_id: 'EXT-1' })
+      const incomingId = await (first.routing as DatabaseRouter).queueMessage('I', [phone!], 'ping', { external_id: 'EXT-1' })
       // A reply to a message received earlier: it is sent with that message's external_id.
-      const answered = await first.dbRouter!.queueMessage('I', [other!], 'hi', { external_id: 'EXT-2' }, { status: 'R' })
-      const outgoingId = await first.dbRouter!.queueMessage('O', [other!], 'left over', {}, { status: 'P', inResponseTo: answered })
+      const answered = await (first.routing as DatabaseRouter).queueMessage('I', [other!], 'hi', { external_id: 'EXT-2' }, { status: 'R' })
+      const outgoingId = await (first.routing as DatabaseRouter).queueMessage('O', [other!], 'left over', {}, { status: 'P', inResponseTo: answered })
       await first.stop()
 
       const second = await Host.start(settings, { databaseUrl: scratch.url })
@@ -242,6 +295,41 @@ describe('a host with the DatabaseRouter resumes what a stopped one left', () =>
       const reply = await em.findOneOrFail(DbMessage, { direction: 'O', text: 'pong' })
       expect((reply.inResponseTo as unknown as { id: number }).id).toBe(incomingId)
       await second.stop()
+    } finally {
+      await scratch.dispose()
+    }
+  })
+})
+
+describe('a host with the DatabaseRouter stopped in the middle of a send', () => {
+  it('leaves the transmission P, and the next host sends it again and marks it S', async () => {
+    const scratch = await scratchDatabase()
+    let sending!: () => void
+    const started = new Promise<void>((resolve) => (sending = resolve))
+    /** A gateway that takes the request and never answers. */
+    class SilentGateway extends BackendBase {
+      override send(): Promise<void> {
+        sending()
+        return new Promise<void>(() => undefined)
+      }
+    }
+    const settings = (engine: typeof BackendBase) => ({ router: 'database' as const, backends: { gw: { engine, retries: 0 } } })
+    try {
+      const first = await Host.start(settings(SilentGateway), { databaseUrl: scratch.url })
+      const [phone] = await first.lookupConnections('gw', ['5551212'])
+      void first.send('in flight', [phone!])
+      await started
+      expect(await messageRows(first.db, 'O')).toEqual([['in flight', 'P', ['P']]])
+      await first.stop()
+
+      const second = await Host.start(settings(MockBackend as unknown as typeof BackendBase), { databaseUrl: scratch.url })
+      try {
+        const outbox = (second.backends.get('gw')!.backend as unknown as MockBackend).outbox
+        await vi.waitFor(async () => expect(await messageRows(second.db, 'O')).toEqual([['in flight', 'S', ['S']]]), { timeout: 5000 })
+        expect(outbox.map((m) => [m.text, m.identities])).toEqual([['in flight', ['5551212']]])
+      } finally {
+        await second.stop()
+      }
     } finally {
       await scratch.dispose()
     }

@@ -1,5 +1,5 @@
-import { beforeEach, describe, expect, it } from 'vitest'
-import { ErrorMessage, type IncomingMessage } from '../../src/index.js'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { BackendBase, ErrorMessage, type IncomingMessage, type ResponseContext } from '../../src/index.js'
 import { RapidTest } from '../../src/testing/index.js'
 import { useRapidTest } from '../../src/testing/vitest.js'
 import { captureLogs } from '../support/logs.js'
@@ -8,6 +8,9 @@ import { calls, phaseCalls, recordingApp } from '../support/recording-apps.js'
 beforeEach(() => {
   calls.length = 0
 })
+
+/** One turn of the event loop: an app that awaits it answers asynchronously. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
 
 async function receive(rapid: RapidTest, text: string): Promise<IncomingMessage> {
   const [connection] = await rapid.lookupConnections(['1112223333'])
@@ -138,12 +141,14 @@ describe('default (16) and cleanup (17)', () => {
 })
 
 describe('replies (18) and respond/error (4, 5)', () => {
+  // What respond() returned inside the app, checked after receive(): an assertion failing
+  // inside an app would be caught by the app actor as the app's error, not fail the test.
+  let returned: ResponseContext | undefined
   const rapid = useRapidTest({
     apps: [
       recordingApp('a', {
         handle: (msg) => {
-          const context = msg.respond('one')
-          expect(context).toMatchObject({ text: 'one', connections: msg.connections, inResponseTo: msg })
+          returned = msg.respond('one')
           msg.error('two')
           msg.respond('three')
           return true
@@ -154,7 +159,10 @@ describe('replies (18) and respond/error (4, 5)', () => {
   })
 
   it('are sent after all phases, in the order queued, each through the outgoing phase', async () => {
+    const appErrors = rapid.router.stats().appErrors
     const msg = await receive(rapid, 'go')
+    expect(rapid.router.stats().appErrors).toBe(appErrors)
+    expect(returned).toMatchObject({ text: 'one', connections: msg.connections, inResponseTo: msg })
     expect(msg.responses.map((r) => r.text)).toEqual(['one', 'two', 'three', 'four'])
     const lastIncoming = calls.indexOf('b.cleanup:go')
     const firstOutgoing = calls.findIndex((c) => c.includes('.outgoing'))
@@ -190,14 +198,56 @@ describe('replies (18) and respond/error (4, 5)', () => {
   })
 })
 
+/**
+ * A gateway that takes a while to answer, longer for some texts (event-loop turns, not
+ * time): it records each message when its request would arrive, after that delay, and how
+ * many sends it had in flight at once. `one` is the slowest: it waits until another send
+ * has started (or many turns have passed), then a few turns more.
+ */
+class SlowGateway extends BackendBase {
+  static readonly TURNS: Record<string, number> = { one: 4, two: 0, three: 2, four: 1 }
+  static arrived: string[] = []
+  static started = 0
+  static inFlight = 0
+  static maxInFlight = 0
+  override async send(_id: string, text: string): Promise<void> {
+    const started = ++SlowGateway.started
+    SlowGateway.maxInFlight = Math.max(SlowGateway.maxInFlight, ++SlowGateway.inFlight)
+    try {
+      if (text === 'one') for (let turn = 0; turn < 10_000 && SlowGateway.started === started; turn++) await nextTurn()
+      for (let turn = 0; turn < (SlowGateway.TURNS[text] ?? 0); turn++) await nextTurn()
+      SlowGateway.arrived.push(text)
+    } finally {
+      SlowGateway.inFlight--
+    }
+  }
+}
+
+describe.each(['blocking', 'database'] as const)('replies through an asynchronous backend, %s router (18)', (router) => {
+  const rapid = useRapidTest({
+    router,
+    apps: [recordingApp('replier', { handle: (msg) => (['one', 'two', 'three', 'four'].forEach((text) => msg.respond(text)), true) })],
+    backends: { slow: { engine: SlowGateway } },
+  })
+
+  it('reach the backend one at a time, in the order queued, whatever each send takes', async () => {
+    SlowGateway.arrived = []
+    SlowGateway.maxInFlight = 0
+    const [connection] = await rapid.lookupConnections(['5551212'], 'slow')
+    await rapid.receive('hello', connection!)
+    const { arrived, maxInFlight } = SlowGateway
+    expect({ arrived, maxInFlight, appErrors: rapid.router.stats().appErrors }).toEqual({ arrived: ['one', 'two', 'three', 'four'], maxInFlight: 1, appErrors: 0 })
+  })
+})
+
 describe('respond with extra arguments (4)', () => {
+  let returned: { context: ResponseContext; other: unknown } | undefined
   const rapid = useRapidTest({
     apps: [
       recordingApp('forwarder', {
         handle: async (msg) => {
           const [other] = await rapid.lookupConnections(['5550000'])
-          const context = msg.respond('forwarded', { connections: [other!], fields: { note: 'kept' } })
-          expect(context).toEqual({ text: 'forwarded', connections: [other], inResponseTo: msg, fields: { note: 'kept' } })
+          returned = { context: msg.respond('forwarded', { connections: [other!], fields: { note: 'kept' } }), other }
           return true
         },
       }),
@@ -205,10 +255,66 @@ describe('respond with extra arguments (4)', () => {
   })
 
   it('extra arguments go into the returned context; connections sends the reply elsewhere, fields reach the message', async () => {
+    const appErrors = rapid.router.stats().appErrors
     const msg = await receive(rapid, 'forward')
+    expect(rapid.router.stats().appErrors).toBe(appErrors)
+    expect(returned!.context).toEqual({ text: 'forwarded', connections: [returned!.other], inResponseTo: msg, fields: { note: 'kept' } })
     expect(rapid.sentMessages.map((m) => [m.identities, m.text, m.context])).toEqual([[['5550000'], 'forwarded', { in_response_to: msg.id }]])
     expect(rapid.outbound[0]!.fields).toEqual({ note: 'kept' })
     expect(rapid.outbound[0]!.inResponseTo).toBe(msg)
+  })
+})
+
+describe('apps answering asynchronously (11-17)', () => {
+  const rapid = useRapidTest({
+    apps: [
+      recordingApp('gate', { filter: async (msg) => (await nextTurn(), msg.text === 'spam') }),
+      recordingApp('upper', { parse: async (msg) => void (await nextTurn(), (msg.text = msg.text.toUpperCase())) }),
+      recordingApp('answerer', {
+        handle: async (msg) => {
+          await nextTurn()
+          await nextTurn()
+          if (msg.text !== 'PING') return false
+          msg.respond('pong')
+          return true
+        },
+      }),
+      recordingApp('fallback', { default: async (msg) => (await nextTurn(), msg.respond(`no idea: ${msg.text}`), true) }),
+      recordingApp('last'),
+    ],
+  })
+  const incomingCalls = () => calls.filter((c) => !c.includes('.outgoing'))
+  let appErrors = 0
+  beforeEach(() => {
+    appErrors = rapid.router.stats().appErrors
+  })
+  afterEach(() => expect(rapid.router.stats().appErrors).toBe(appErrors))
+
+  it('each app is awaited before the next: later apps see what it did, its true stops the phase, its reply is sent', async () => {
+    const msg = await receive(rapid, 'ping')
+    // The parse phase's change is seen by every later app, in parse already.
+    expect(phaseCalls('parse')).toEqual(['gate', 'upper', 'answerer', 'fallback', 'last'])
+    expect(calls).toContain('answerer.parse:PING')
+    expect(calls).not.toContain('answerer.parse:ping')
+    expect(phaseCalls('handle')).toEqual(['gate', 'upper', 'answerer'])
+    expect(phaseCalls('default')).toEqual([])
+    expect(phaseCalls('cleanup')).toEqual(['gate', 'upper', 'answerer', 'fallback', 'last'])
+    expect([msg.handled, msg.processed]).toEqual([true, true])
+    expect(rapid.sentMessages.map((m) => [m.identities, m.text])).toEqual([[['1112223333'], 'pong']])
+  })
+
+  it('an asynchronous default answering true stops the default phase; cleanup still runs', async () => {
+    await receive(rapid, 'hello')
+    expect(phaseCalls('handle')).toEqual(['gate', 'upper', 'answerer', 'fallback', 'last'])
+    expect(phaseCalls('default')).toEqual(['gate', 'upper', 'answerer', 'fallback'])
+    expect(phaseCalls('cleanup')).toEqual(['gate', 'upper', 'answerer', 'fallback', 'last'])
+    expect(rapid.sentMessages.map((m) => m.text)).toEqual(['no idea: HELLO'])
+  })
+
+  it('an asynchronous filter answering true stops everything, cleanup included', async () => {
+    const msg = await receive(rapid, 'spam')
+    expect(incomingCalls()).toEqual(['gate.filter:spam'])
+    expect([msg.handled, rapid.sentMessages]).toEqual([false, []])
   })
 })
 

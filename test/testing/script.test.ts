@@ -92,3 +92,62 @@ describe('runSteps in strict mode', () => {
     ])
   })
 })
+
+describe('time lines: "... 24h"', () => {
+  const reminder = { identity: '1', text: 'Reminder' }
+
+  it('parses a duration after "...", and refuses one that is not', () => {
+    const script = parseScript('1 > survey\n... 1h 30m\n1 < Reminder\n...3d')
+    expect(script.steps.map((s) => [s.direction, s.text, s.ms])).toEqual([
+      ['>', 'survey', undefined],
+      ['...', '1h 30m', 5_400_000],
+      ['<', 'Reminder', undefined],
+      ['...', '3d', 259_200_000],
+    ])
+    expect(() => parseScript('1 > a\n... soon')).toThrow('line 2: expected "... DURATION" (e.g. "... 24h", "... 90m", "... 1h 30m"), got: ... soon')
+    expect(parseScript('... 24h\n1 < Reminder').steps).toHaveLength(2)
+  })
+
+  it('moves time with advance() and checks the replies it produced, loosely and strictly', async () => {
+    // A clock with one timer, 24 hours after the message.
+    let now = 0
+    const moved: number[] = []
+    const send = async () => ((now = 0), [])
+    const advance = async (ms: number) => {
+      moved.push(ms)
+      const crossed = now < 86_400_000 && now + ms >= 86_400_000
+      now += ms
+      return crossed ? [reminder] : []
+    }
+    const script = parseScript('1 > hi\n... 23h\n... 1h\n1 < Reminder')
+    expect(await runSteps(script, send, {}, { advance })).toEqual([])
+    expect(await runSteps(script, send, { strict: true }, { advance })).toEqual([])
+    expect(moved).toEqual([82_800_000, 3_600_000, 82_800_000, 3_600_000])
+    expect(await runSteps(parseScript('1 > hi\n... 24h\n... 24h\n1 < Reminder'), send, { strict: true }, { advance })).toEqual([
+      { line: 2, section: undefined, message: 'unexpected reply to "... 24h"', expected: undefined, got: '1 < Reminder' },
+      { line: 4, section: undefined, message: 'no reply to "... 24h"', expected: '1 < Reminder', got: undefined },
+    ])
+  })
+
+  it('needs a harness that can move time', async () => {
+    await expect(runSteps(parseScript('1 > hi\n... 1h'), async () => [])).rejects.toThrow('line 2: "... 1h" moves the clock, so the harness needs a FakeClock')
+  })
+})
+
+describe('command lines: "! restart", "! startDialogue NAME IDENTITY..."', () => {
+  it('parses them and hands their words to the harness, checking the replies they produced', async () => {
+    const script = parseScript('! startDialogue survey 1 2\n1 < Welcome\n2 < Welcome\n! restart')
+    expect(script.steps.map((s) => [s.direction, s.text])).toEqual([
+      ['!', 'startDialogue survey 1 2'],
+      ['<', 'Welcome'],
+      ['<', 'Welcome'],
+      ['!', 'restart'],
+    ])
+    const ran: string[][] = []
+    const command = async (words: string[]) => (ran.push(words), words[0] === 'startDialogue' ? words.slice(2).map((identity) => ({ identity, text: 'Welcome' })) : [])
+    expect(await runSteps(script, async () => [], { strict: true }, { command })).toEqual([])
+    expect(ran).toEqual([['startDialogue', 'survey', '1', '2'], ['restart']])
+    expect(() => parseScript('!')).toThrow('line 1: expected a command after "!" (e.g. "! restart")')
+    await expect(runSteps(script, async () => [])).rejects.toThrow('line 1: "! startDialogue survey 1 2" needs a harness that runs commands')
+  })
+})

@@ -15,7 +15,7 @@ function configError(run: () => unknown): ConfigError {
 
 describe('web settings', () => {
   it('default to 127.0.0.1:8000', () => {
-    expect(defineConfig({}).web).toEqual({ host: '127.0.0.1', port: 8000, bodyLimit: 1048576, shutdownGraceMs: 10000, requestLog: true })
+    expect(defineConfig({}).web).toEqual({ host: '127.0.0.1', port: 8000, bodyLimit: 1048576, shutdownGraceMs: 10000, requestLog: true, pages: true, uploadLimit: 10485760 })
   })
 
   it.each([

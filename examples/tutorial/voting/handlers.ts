@@ -1,4 +1,4 @@
-import { raw, sql } from '@mikro-orm/core'
+import { raw, sql } from 'rapidsms'
 import { KeywordHandler } from 'rapidsms/contrib/handlers'
 import { Choice } from './models.js'
 

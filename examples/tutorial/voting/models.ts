@@ -1,4 +1,4 @@
-import { defineEntity, type InferEntity } from '@mikro-orm/core'
+import { defineEntity, type InferEntity } from 'rapidsms'
 
 /** Tutorial part 3: one row per choice, with its vote count so far. */
 export const Choice = defineEntity({

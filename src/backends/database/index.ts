@@ -11,6 +11,7 @@ import { BackendMessage } from './models.js'
 export class DatabaseBackend extends BackendBase {
   static override entities = [BackendMessage]
   static override migrations = migrations
+  static override admin = [{ entity: BackendMessage, readOnly: true, list: ['date', 'name', 'direction', 'identity', 'text', 'messageId', 'externalId'], search: ['identity', 'text'] }]
 
   override async send(id: string, text: string, identities: string[], context: BackendContext): Promise<void> {
     const date = this.router.clock.date()

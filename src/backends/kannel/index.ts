@@ -27,6 +27,8 @@ import { buildSendsmsRequest, kannelOptions, type KannelOptions } from './outbou
 export class KannelBackend extends GatewayBackend<KannelOptions> {
   static override entities = [DeliveryReport]
   static override migrations = migrations
+  // RapidSMS shows them in the admin, read-only: they are Kannel's record, not ours to edit.
+  static override admin = [{ entity: DeliveryReport, readOnly: true, nav: 'Delivery reports', list: ['date', 'messageId', 'identity', 'status', 'statusText', 'smsc', 'dateSent'], search: ['messageId', 'identity'] }]
   static readonly inbound = kannelInbound
   static readonly endpoints = [deliveryReportEndpoint]
 

@@ -3,11 +3,13 @@ import { join, resolve } from 'node:path'
 import { diffSchema, migrationClassName, migrationSource } from '../../models/make-migration.js'
 import { schemaOf } from '../../runtime/schema.js'
 import type { LoadedConfig } from '../load-config.js'
+import { writeMigrationsIndex } from './migrations-index.js'
 
 /**
  * `rapidsms makemigrations LABEL`: compare every migration the project knows with its
  * entities, on scratch databases, and write the difference as a migration class holding
- * SQLite and (with --postgres) PostgreSQL SQL. Add the class to `migrations` in the config.
+ * SQLite and (with --postgres) PostgreSQL SQL, and list it in the folder's index.ts when
+ * that file is the generated kind (else say how to add it to `migrations` in the config).
  */
 export async function makeMigrations(config: LoadedConfig, label: string, options: { out: string; postgres?: string }, out: (line: string) => void): Promise<void> {
   const { entities, migrations } = schemaOf(config.settings)
@@ -30,5 +32,6 @@ export async function makeMigrations(config: LoadedConfig, label: string, option
   const file = join(dir, `${className}.ts`)
   writeFileSync(file, migrationSource(className, { postgresql, sqlite }, 'rapidsms'))
   out(`Wrote ${file}.`)
-  out(`Add it to your settings: migrations: [{ name: '${className}', class: ${className} }]`)
+  if (writeMigrationsIndex(dir)) out(`Listed it in ${join(options.out, 'index.ts')}; apply it with "rapidsms migrate".`)
+  else out(`Add it to your settings: migrations: [{ name: '${className}', class: ${className} }]`)
 }

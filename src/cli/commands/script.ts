@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { systemClock } from '../../core/clock.js'
+import { FakeClock } from '../../testing/fake-clock.js'
 import { RapidTest } from '../../testing/rapid-test.js'
 import { formatFailure, parseScript, runSteps, ScriptSyntaxError, type Script, type ScriptOptions } from '../../testing/script.js'
 import type { LoadedConfig } from '../load-config.js'
+import { environment } from '../../core/environment.js'
 
 /**
  * `rapidsms script FILE...`: run conversation scripts against the project: its apps and
@@ -20,11 +23,14 @@ export async function runScriptFiles(config: LoadedConfig, files: string[], out:
       throw error
     }
   })
+  // Scripts that move time ("... 24h") run on a fake clock, started at the real time; others keep real time.
+  const timed = scripts.some((script) => script.steps.some((step) => step.direction === '...'))
   const harness = new RapidTest({
     settings: config.settings,
     mockProjectBackends: true,
     fixtures: true,
-    databaseUrl: process.env.DATABASE_URL,
+    databaseUrl: environment.databaseUrl,
+    ...(timed && { clock: new FakeClock(systemClock.now()) }),
   })
   await harness.setup()
   let passed = 0
@@ -32,7 +38,7 @@ export async function runScriptFiles(config: LoadedConfig, files: string[], out:
   try {
     for (const script of scripts) {
       await harness.reset()
-      const failures = await runSteps(script, (identity, text) => harness.exchange(identity, text), options)
+      const failures = await runSteps(script, (identity, text) => harness.exchange(identity, text), options, harness.scriptHarness())
       if (failures.length) {
         failed++
         out(`FAIL ${script.title}`)

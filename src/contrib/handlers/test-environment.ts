@@ -2,7 +2,11 @@ import type { RouterServices } from '../../apps/router.js'
 import { IncomingMessage } from '../../core/messages/index.js'
 import { MessageScope } from '../../core/scope.js'
 import { getRouter, Host } from '../../router/index.js'
-import type { HandlerClass } from './handlers/base.js'
+
+/** What a handler test needs of a handler class (BaseHandler's static side). */
+interface Dispatching {
+  dispatch(router: RouterServices, msg: IncomingMessage): unknown
+}
 
 const backendNames = new WeakMap<Function, string>()
 let backends = 0
@@ -20,7 +24,7 @@ function runningRouter(): Host | undefined {
  * Runs on the running router (as in a RapidTest) when there is one, else on a host of its
  * own with just this handler on a private in-memory database, stopped after the call.
  */
-export async function runHandlerTest(handler: HandlerClass, text: string, identity: string): Promise<string[] | false> {
+export async function runHandlerTest(handler: Dispatching & Function, text: string, identity: string): Promise<string[] | false> {
   const running = runningRouter()
   const host = running ?? (await Host.start({ handlers: [handler] }, { databaseUrl: 'sqlite::memory:' }))
   try {
@@ -30,7 +34,7 @@ export async function runHandlerTest(handler: HandlerClass, text: string, identi
   }
 }
 
-async function dispatchOnce(router: RouterServices, handler: HandlerClass, text: string, identity: string): Promise<string[] | false> {
+async function dispatchOnce(router: RouterServices, handler: Dispatching & Function, text: string, identity: string): Promise<string[] | false> {
   // A backend of its own per handler class, so tests of several handlers do not overlap.
   let backend = backendNames.get(handler)
   if (!backend) backendNames.set(handler, (backend = `mock_${++backends}`))

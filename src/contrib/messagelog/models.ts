@@ -12,10 +12,18 @@ export type Direction = typeof INCOMING | typeof OUTGOING
 export const Message = defineEntity({
   name: 'Message',
   tableName: 'messagelog_message',
+  // Pages of the log are read newest first by keyset (date, id), all rows or one contact's
+  // or one connection's (the message log page's filters); the last two also serve the
+  // foreign keys.
+  indexes: [
+    { name: 'messagelog_message_date_id_index', properties: ['date', 'id'] },
+    { name: 'messagelog_message_connection_date_index', properties: ['connection', 'date', 'id'] },
+    { name: 'messagelog_message_contact_date_index', properties: ['contact', 'date', 'id'] },
+  ],
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
-    contact: () => p.manyToOne(Contact).nullable().deleteRule('set null').index(),
-    connection: () => p.manyToOne(Connection).nullable().deleteRule('set null').index(),
+    contact: () => p.manyToOne(Contact).nullable().deleteRule('set null'),
+    connection: () => p.manyToOne(Connection).nullable().deleteRule('set null'),
     /** INCOMING (`I`) or OUTGOING (`O`). */
     direction: p.string().length(1),
     date: p.datetime(),

@@ -98,3 +98,8 @@ export const LANGUAGES: readonly Language[] = [
   ['zh-hans', 'Simplified Chinese'],
   ['zh-hant', 'Traditional Chinese'],
 ]
+
+/** The languages of the settings, or the stock list when the registration app is not installed. */
+export function languagesOf(settings: Record<string, unknown>): readonly Language[] {
+  return (settings.languages as readonly Language[] | undefined) ?? LANGUAGES
+}

@@ -3,6 +3,25 @@ import { generateId } from '../ids.js'
 import { MessageScope } from '../scope.js'
 import type { ConnectionLike, ContactLike, MessageFields } from './types.js'
 
+/** An error an app raised on a message (it counted as not stopping the phase). */
+export interface AppErrorRecord {
+  app: string
+  phase: string
+  error: string
+}
+
+/**
+ * What a message carries between its phases and into what the router stores, as plain data
+ * (it can be serialised and cross to another host with the message): never in module
+ * globals or weak maps beside the message.
+ */
+export interface Envelope {
+  /** The row the routing strategy stored the message as (the DatabaseRouter's db_message id). */
+  rowId?: number
+  /** Errors apps raised while processing it (the DatabaseRouter then marks it `E`). */
+  appErrors: AppErrorRecord[]
+}
+
 export interface MessageInit {
   connections?: ConnectionLike[]
   /** Shortcut for `connections: [connection]`. */
@@ -33,6 +52,8 @@ export class MessageBase {
   processed = false
   /** The unit of work of the processing this message belongs to (set by the router). */
   scope: MessageScope
+  /** What the router knows of this message as data: its stored row, the apps' errors. */
+  readonly envelope: Envelope = { appErrors: [] }
 
   constructor(init: MessageInit = {}) {
     this.connections = init.connections ?? (init.connection ? [init.connection] : [])

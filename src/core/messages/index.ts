@@ -1,4 +1,5 @@
-export { MessageBase, type MessageInit } from './base.js'
+export { MessageBase, type MessageInit, type Envelope, type AppErrorRecord } from './base.js'
+export { backendContext } from './context.js'
 export { IncomingMessage, type ResponseContext } from './incoming.js'
 export { OutgoingMessage, ErrorMessage, setOutgoingSender, type BackendContext } from './outgoing.js'
 export type { ConnectionLike, ContactLike, MessageFields } from './types.js'

@@ -1,7 +1,8 @@
 import { MessageBase, type MessageInit } from './base.js'
+import { backendContext } from './context.js'
+import type { BackendContext } from './types.js'
 
-/** What a backend receives besides id, text and identities. */
-export type BackendContext = Record<string, unknown>
+export type { BackendContext }
 
 /** Sends an outgoing message through the router in place (set by the router). */
 type Sender = (msg: OutgoingMessage) => Promise<OutgoingMessage>
@@ -24,13 +25,8 @@ export class OutgoingMessage extends MessageBase {
    * (behaviour 8: RapidSMS tests `'external_id' in fields`); `{}` otherwise.
    */
   extraBackendContext(): BackendContext {
-    const context: BackendContext = {}
     const original = this.inResponseTo
-    if (original) {
-      context.in_response_to = original.id
-      if (Object.hasOwn(original.fields, 'external_id')) context.external_id = original.fields.external_id
-    }
-    return context
+    return backendContext(original && { id: original.id, fields: original.fields })
   }
 
   /** Send the message: equivalent to `send(text, connections)` of the router. */

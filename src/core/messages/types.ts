@@ -19,3 +19,6 @@ export interface ConnectionLike {
 
 /** Arbitrary metadata carried with a message (e.g. `external_id` from a gateway). */
 export type MessageFields = Record<string, unknown>
+
+/** What a backend receives besides id, text and identities. */
+export type BackendContext = Record<string, unknown>

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppBase, DeliveryReport, KannelBackend, type IncomingMessage } from '../../../src/index.js'
 import { useRapidTest } from '../../../src/testing/index.js'
 import { startEdge, type EdgeServer } from '../../../src/web/index.js'
-import { DbMessage, Transmission } from '../../../src/runtime/db-router/index.js'
+import { DbMessage, Transmission } from '../../../src/runtime/routing/database/index.js'
 import { freePort, Kannel, kannelAvailable, SENDSMS_USER } from '../../support/kannel.js'
 
 /** ping -> pong; anything else is sent back as it came. */

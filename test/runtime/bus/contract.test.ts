@@ -114,17 +114,27 @@ function busContract(name: string, open: () => Promise<Bus>) {
       expect(c.got.map((m) => m.string())).toEqual(['1'])
     })
 
-    it('keeps delivering when a subscriber throws', async () => {
+    it('keeps delivering when a subscriber throws, to the others and to that subscriber', async () => {
       const c = collector()
-      const bad = bus.subscribe('t8.x', () => {
+      const thrown: string[] = []
+      const rejected: string[] = []
+      const bad = bus.subscribe('t8.x', (msg) => {
+        thrown.push(msg.string())
         throw new Error('subscriber bug')
+      })
+      const failing = bus.subscribe('t8.x', async (msg) => {
+        rejected.push(msg.string())
+        throw new Error('async subscriber bug')
       })
       const good = bus.subscribe('t8.x', c.handler)
       await bus.flush()
       bus.publish('t8.x', '1')
       bus.publish('t8.x', '2')
       await c.until(2)
+      await settle()
+      expect({ good: c.got.map((m) => m.string()), thrown, rejected }).toEqual({ good: ['1', '2'], thrown: ['1', '2'], rejected: ['1', '2'] })
       bad.unsubscribe()
+      failing.unsubscribe()
       good.unsubscribe()
     })
   })

@@ -25,6 +25,11 @@ type Extra = Partial<Omit<ResponseContext, 'text'>>
 export class BaseHandler {
   static readonly rapidsmsKind = 'handler'
   /**
+   * The handler's module name for `installedHandlers` / `excludedHandlers` prefixes
+   * (`rapidsms.contrib.echo.handlers.echo`); by default derived from the app that brings it.
+   */
+  static module?: string
+  /**
    * The language replies are written in: the project's, or (with `replyInContactLanguage`)
    * the contact's language when the message arrived.
    */

@@ -1,7 +1,7 @@
 import { Contact } from '../../../models/index.js'
 import { KeywordHandler } from '../../handlers/index.js'
 import { addCatalogs } from '../../translation/index.js'
-import { languagesOf } from '../app.js'
+import { languagesOf } from '../languages.js'
 import { catalogs } from '../locale.js'
 
 addCatalogs(catalogs)
@@ -32,7 +32,7 @@ export class LanguageHandler extends KeywordHandler {
       return
     }
     const [code, name] = found
-    await this.em.nativeUpdate(Contact, { id: contact.id }, { language: code, modifiedOn: new Date() })
+    await this.em.nativeUpdate(Contact, { id: contact.id }, { language: code, modifiedOn: this.router.clock.date() })
     contact.language = code
     this.respond(this.t('I will speak to you in %(language)s.', { language: this.t(name) }))
   }

@@ -25,7 +25,7 @@ export class RegisterHandler extends KeywordHandler {
     }
     const contact = this.em.create(Contact, { name: text, language: '' })
     await this.em.flush()
-    await linkContact(this.em, this.msg.connections[0] as Connection, contact)
+    await linkContact(this.em, this.msg.connections[0] as Connection, contact, this.router.clock.date())
     this.respond(this.t('Thank you for registering, %(name)s!', { name: contact.name }))
   }
 }

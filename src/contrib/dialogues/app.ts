@@ -1,0 +1,418 @@
+import { createHash } from 'node:crypto'
+import { z } from 'zod'
+import { AppBase } from '../../apps/base.js'
+import type { RouterServices } from '../../apps/router.js'
+import { parseDuration } from '../../core/duration.js'
+import { ConfigError } from '../../core/errors.js'
+import { generateId } from '../../core/ids.js'
+import { getLogger } from '../../core/logger.js'
+import type { ConnectionLike, IncomingMessage } from '../../core/messages/index.js'
+import { pythonStrip } from '../../core/python.js'
+import type { WakeTime } from '../../core/scheduling.js'
+import { Connection } from '../../models/index.js'
+import { StaleWriteError } from '../../models/record-writer.js'
+import { languageOf } from '../translation/index.js'
+import { isDialogue, type Dialogue } from './define.js'
+import { beginSession, dueTimers, EXPIRY, stepSession, wakeAt, type SessionLimits, type StepOutcome, type StoredTimer } from './engine.js'
+import { REPLY, STOPPED } from './helpers.js'
+import { migrations } from './migrations/index.js'
+import { dialogueEntities } from './models.js'
+import { afterQuietHours, checkQuietHours } from './quiet-hours.js'
+import { SessionStore, type SessionRow } from './store.js'
+import { render } from './texts.js'
+
+const log = getLogger('rapidsms.contrib.dialogues')
+
+/** The scheduler's name for the sessions' wake times. */
+const SOURCE = 'dialogues'
+/** The timer of a start that waits for the end of quiet hours. */
+const DEFERRED_START = 'dialogue.deferred-start'
+
+const duration = z.union([z.string(), z.number()]).superRefine((value, ctx) => {
+  try {
+    parseDuration(value)
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message })
+  }
+})
+
+const quietHours = z
+  .object({ start: z.string(), end: z.string(), timeZone: z.string().optional() })
+  .strict()
+  .superRefine((value, ctx) => {
+    try {
+      checkQuietHours(value)
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message })
+    }
+  })
+
+/** Where a step came from: the message it applies (if any) and the unit its writes commit in. */
+interface StepContext {
+  connection: Connection
+  msg?: IncomingMessage
+  unit: object
+}
+
+/** What startDialogue did. */
+export interface StartSummary {
+  /** Sessions started now (their first question sent). */
+  started: number
+  /** Sessions stored to start at the end of quiet hours. */
+  deferred: number
+  /** Connections left alone: they already had an active session (of this dialogue, or of another without `interrupt`). */
+  skipped: number
+}
+
+/**
+ * Runs the dialogues of the `dialogues` setting (see defineDialogue). Where it sits in
+ * `apps` decides who sees a message first: before HandlersApp, a reply to a question that
+ * happens to start with a keyword (`echo`) is the dialogue's; after it, the handlers take
+ * it. For each incoming message, in its handle phase:
+ * - a stop word (`dialogueStopWords`, default `STOP`) ends the connection's active session
+ *   (`interrupted`), after the machine's own answer to `dialogue.stop`;
+ * - a message matching a dialogue's trigger starts that dialogue (ending an active session
+ *   as `interrupted`);
+ * - any other message from a connection with an active session is that session's reply.
+ * Every step is stored (session and step row) in the commit of the message's own rows, then
+ * its texts are sent. Timers (reminders, the expiry) are stored wake times the host's
+ * scheduler fires through the connection's conversation.
+ */
+export class DialogueApp extends AppBase {
+  static override appName = 'dialogues'
+  static override settings = {
+    /** The dialogues this project runs (defineDialogue). */
+    dialogues: z.array(z.custom<Dialogue>(isDialogue, { message: 'expected a dialogue made with defineDialogue()' })).default([]),
+    /** Texts (trimmed, any case) that end a connection's active session. */
+    dialogueStopWords: z.array(z.string().min(1)).default(['STOP']),
+    /** A session fails on an event beyond this many (dialogues may set their own). */
+    dialogueMaxSteps: z.number().int().positive().default(1000),
+    /** A session expires this long after the person's last message (dialogues may set their own). */
+    dialogueExpireAfter: duration.default('7d'),
+    /** `{ start: '21:00', end: '07:00', timeZone }`: reminders and first questions we send wait for its end. */
+    dialogueQuietHours: quietHours.nullable().default(null),
+    /** startDialogue starts this many sessions at a time. */
+    dialogueBatchSize: z.number().int().positive().default(100),
+  }
+  static override entities = dialogueEntities
+  static override migrations = migrations
+
+  readonly #byName = new Map<string, Dialogue>()
+  readonly #stopWords: Set<string>
+  readonly #store: SessionStore
+  readonly #loads = new WeakMap<IncomingMessage, Promise<SessionRow | undefined>>()
+
+  constructor(router: RouterServices) {
+    super(router)
+    const settings = router.settings
+    for (const dialogue of (settings.dialogues as Dialogue[] | undefined) ?? []) {
+      if (this.#byName.has(dialogue.name)) throw new ConfigError('dialogues', `two dialogues are named "${dialogue.name}"`)
+      this.#byName.set(dialogue.name, dialogue)
+    }
+    this.#stopWords = new Set(((settings.dialogueStopWords as string[] | undefined) ?? ['STOP']).map((w) => pythonStrip(w).toUpperCase()))
+    this.#store = new SessionStore(router.db, router.clock)
+  }
+
+  /** The installed dialogues, by name. */
+  get dialogues(): ReadonlyMap<string, Dialogue> {
+    return this.#byName
+  }
+
+  /** The sessions' reads and writes (for tests and tools). */
+  get store(): SessionStore {
+    return this.#store
+  }
+
+  override async start(): Promise<void> {
+    this.router.scheduler.addSource({
+      name: SOURCE,
+      load: async (after, limit) =>
+        (await this.#store.wakes(after, limit)).map((row) => ({ key: row.id, at: row.wakeAt, version: row.version, data: { backend: row.backend, identity: row.identity } })),
+      fire: (wake) => this.#fire(wake),
+    })
+    await this.#resend()
+  }
+
+  /** Load the connection's active session, and hold the message's writes so the step commits with them. */
+  override filter(msg: IncomingMessage): undefined {
+    const connection = msg.connections[0]
+    if (!this.#byName.size || connection?.id === undefined) return undefined
+    const writer = this.router.db.writer
+    writer.hold(msg.scope)
+    // Released by handle(); by the router's settle if an app filtered the message first.
+    msg.scope.beforeSettle(() => writer.release(msg.scope))
+    const load = this.#store.active(connection.id)
+    load.catch(() => undefined)
+    this.#loads.set(msg, load)
+    return undefined
+  }
+
+  override async handle(msg: IncomingMessage): Promise<boolean> {
+    const load = this.#loads.get(msg)
+    if (!load) return false
+    this.#loads.delete(msg)
+    try {
+      const session = await load
+      const context: StepContext = { connection: msg.connections[0] as Connection, msg, unit: msg.scope }
+      if (this.#stopWords.has(pythonStrip(msg.text).toUpperCase())) {
+        if (!session) return false
+        await this.#apply(session, { type: STOPPED }, context)
+        return true
+      }
+      const triggered = [...this.#byName.values()].find((d) => d.triggeredBy(msg))
+      if (triggered) {
+        await this.#begin(triggered, context, { interrupt: session })
+        return true
+      }
+      if (!session) return false
+      const next = await this.#apply(session, { type: REPLY, text: msg.text }, context)
+      // A session that failed on this message leaves it to the other apps.
+      return next.status !== 'failed'
+    } catch (error) {
+      if (!(error instanceof StaleWriteError)) throw error
+      // Another host stepped the session since it was loaded: nothing of this message was
+      // stored, and nothing answers it; its router reports the failure (a gateway sends it again).
+      log.warn({ msgId: msg.id }, 'a dialogue step was not stored: its session changed since it was loaded')
+      return true
+    } finally {
+      this.router.db.writer.release(msg.scope)
+    }
+  }
+
+  /**
+   * Start dialogue `name` with every connection given (ours the first word: a survey sent to a
+   * list of contacts), `batchSize` sessions at a time, each in its conversation. A connection
+   * that already has an active session is skipped (so running it twice, or again after a
+   * crash, asks nobody a second first question), unless `interrupt` is set and that session
+   * is of another dialogue. Inside quiet hours a session is stored and starts at their end.
+   * @example await dialogues.startDialogue('survey', await lookupConnections('kannel', phones))
+   */
+  async startDialogue(name: string, connections: ConnectionLike[], input?: unknown, options: { interrupt?: boolean } = {}): Promise<StartSummary> {
+    const dialogue = this.#byName.get(name)
+    if (!dialogue) throw new ConfigError('dialogues', `no dialogue is named "${name}" (installed: ${[...this.#byName.keys()].join(', ') || 'none'})`)
+    const rows = await this.#connectionRows(connections)
+    const summary: StartSummary = { started: 0, deferred: 0, skipped: 0 }
+    const size = this.router.settings.dialogueBatchSize as number
+    for (let i = 0; i < rows.length; i += size) {
+      await Promise.all(
+        rows.slice(i, i + size).map((connection) =>
+          this.router.inConversation(connection, async () => {
+            const current = await this.#store.active(connection.id)
+            if (current && (current.dialogue === name || !options.interrupt)) return void summary.skipped++
+            const now = this.router.clock.now()
+            const start = afterQuietHours(now, this.#limits(dialogue).quietHours)
+            const context: StepContext = { connection, unit: {} }
+            if (start > now) {
+              await this.#defer(dialogue, context, start, input, current)
+              summary.deferred++
+            } else {
+              await this.#begin(dialogue, context, { interrupt: current, input })
+              summary.started++
+            }
+          }),
+        ),
+      )
+    }
+    log.info({ dialogue: name, ...summary }, `started "${name}": ${summary.started} now, ${summary.deferred} after quiet hours, ${summary.skipped} skipped`)
+    return summary
+  }
+
+  /** One row per connection (looked up when only backend and identity are known), duplicates once. */
+  async #connectionRows(connections: ConnectionLike[]): Promise<Connection[]> {
+    const seen = new Set<string>()
+    const byBackend = new Map<string, string[]>()
+    const rows: Connection[] = []
+    for (const connection of connections) {
+      const key = `${connection.backend.name}\u0000${connection.identity}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      if (connection.id !== undefined) rows.push(connection as Connection)
+      else byBackend.set(connection.backend.name, [...(byBackend.get(connection.backend.name) ?? []), connection.identity])
+    }
+    for (const [backend, identities] of byBackend) rows.push(...(await this.router.lookupConnections(backend, identities)))
+    return rows
+  }
+
+  #limits(dialogue: Dialogue | undefined): SessionLimits {
+    return sessionLimits(dialogue, this.router.settings)
+  }
+
+  /** Start a session now (its first question in the outbox), ending `interrupt` if given. */
+  #begin(dialogue: Dialogue, context: StepContext, options: { interrupt?: SessionRow; input?: unknown }): Promise<SessionRow> {
+    const input = dialogue.input ? dialogue.input({ msg: context.msg, connection: context.connection, input: options.input }) : options.input
+    const outcome = beginSession(dialogue, input, this.router.clock.now(), this.#limits(dialogue))
+    return this.#commit(undefined, dialogue, outcome, context, { id: generateId(), interrupted: options.interrupt })
+  }
+
+  /** Store a session that starts at `at` (the end of quiet hours): no snapshot yet, one timer. */
+  async #defer(dialogue: Dialogue, context: StepContext, at: number, input: unknown, interrupt: SessionRow | undefined): Promise<SessionRow> {
+    const timers: StoredTimer[] = [{ id: DEFERRED_START, event: { type: 'dialogue.start', input } as StoredTimer['event'], at }]
+    const outcome: StepOutcome = { state: { snapshot: null as never, timers, steps: 0 }, status: 'active', sends: [], event: { type: 'dialogue.defer', until: new Date(at).toISOString() } as StepOutcome['event'], before: null, after: '(waiting for the end of quiet hours)', context: undefined }
+    return this.#commit(undefined, dialogue, outcome, context, { id: generateId(), interrupted: interrupt })
+  }
+
+  /** Apply one event to a stored session; the session as it is after. */
+  async #apply(session: SessionRow, event: { type: string; [key: string]: unknown }, context: StepContext): Promise<SessionRow> {
+    const dialogue = this.#byName.get(session.dialogue)
+    const now = this.router.clock.now()
+    let outcome: StepOutcome
+    if (!dialogue) {
+      outcome = { state: { snapshot: session.snapshot ?? {}, timers: [], steps: session.steps }, status: 'failed', sends: [], event, before: null, after: '', context: undefined, failure: `the dialogue "${session.dialogue}" is not installed any more` }
+    } else if (session.snapshot === null) {
+      // A start waiting for the end of quiet hours: it starts now (the person wrote first, or the time came).
+      const start = session.timers.find((t) => t.id === DEFERRED_START)
+      outcome = beginSession(dialogue, (start?.event as { input?: unknown } | undefined)?.input, now, this.#limits(dialogue))
+    } else {
+      outcome = stepSession(dialogue, { snapshot: session.snapshot, timers: session.timers, steps: session.steps }, event, now, this.#limits(dialogue))
+    }
+    return this.#commit(session, dialogue, outcome, context)
+  }
+
+  /**
+   * Store a step in the context's unit (the message's own rows commit with it), then send
+   * its texts and note them sent. A completed session's onDone runs first, with the
+   * message's EntityManager. Resolves with the session as stored.
+   */
+  async #commit(session: SessionRow | undefined, dialogue: Dialogue | undefined, outcome: StepOutcome, context: StepContext, extra: { id?: string; interrupted?: SessionRow } = {}): Promise<SessionRow> {
+    const { connection, msg, unit } = context
+    const at = this.router.clock.date()
+    const id = session?.id ?? extra.id!
+    const name = dialogue?.name ?? session!.dialogue
+    let { status } = outcome
+    let failure = outcome.failure
+    const language = languageOf(connection) || this.router.settings.languageCode
+    let sends = outcome.sends.map((text) => render(text, language))
+    if (status === 'completed' && dialogue?.onDone) {
+      try {
+        const em = msg?.em ?? this.router.db.orm.em.fork()
+        await dialogue.onDone({ context: outcome.context as never, output: outcome.output, em, connection, msg, sessionId: id })
+        await em.flush()
+      } catch (error) {
+        ;[status, failure, sends] = ['failed', `its onDone raised an error: ${(error as Error).message}`, []]
+      }
+    }
+    if (status === 'failed') log.error({ sessionId: id, dialogue: name, state: outcome.before, event: outcome.event.type }, `dialogue session ${id} of "${name}" failed: ${failure}`)
+    const ended = status !== 'active'
+    const timers = ended ? [] : outcome.state.timers
+    const next: SessionRow = {
+      id,
+      connectionId: connection.id,
+      dialogue: name,
+      status,
+      snapshot: outcome.state.snapshot,
+      timers,
+      steps: outcome.state.steps,
+      version: (session?.version ?? 0) + 1,
+      startedAt: session?.startedAt ?? at,
+      expiresAt: timerAt(timers, EXPIRY),
+      wakeAt: ended ? null : dateOrNull(wakeAt({ ...outcome.state, timers })),
+    }
+    const seq = next.version - 1
+    const writes = [this.#store.write({ session: next, readVersion: session?.version, seq, event: outcome.event, before: outcome.before, after: outcome.after, sends, messageId: msg?.id ?? null, at, endedAt: ended ? at : null }, unit)]
+    const old = extra.interrupted
+    if (old) {
+      const ending: SessionRow = { ...old, status: 'interrupted', timers: [], version: old.version + 1, expiresAt: null, wakeAt: null }
+      writes.push(this.#store.write({ session: ending, readVersion: old.version, seq: old.version, event: { type: 'dialogue.interrupt', by: name }, before: null, after: '(interrupted)', sends: [], messageId: msg?.id ?? null, at, endedAt: at }, unit))
+    }
+    this.router.db.writer.release(unit)
+    await Promise.all(writes)
+    const scheduler = this.router.scheduler
+    if (old) scheduler.wake(SOURCE, { key: old.id, at: null })
+    scheduler.wake(SOURCE, next.wakeAt ? { key: id, at: next.wakeAt.getTime(), version: next.version, data: { backend: connection.backend.name, identity: connection.identity } } : { key: id, at: null })
+    if (this.router.inspector.active) {
+      this.router.inspector.emit('session.stepped', { sessionId: id, dialogue: name, seq, event: outcome.event.type, before: outcome.before, after: outcome.after, status, sends: sends.length })
+    }
+    await this.#deliver(id, seq, sends, context)
+    return next
+  }
+
+  /**
+   * Send a stored step's texts, then note them sent; with a message, the sent note and the
+   * replies' own rows (the message log's) commit together.
+   */
+  async #deliver(sessionId: string, seq: number, sends: string[], context: StepContext): Promise<void> {
+    if (!sends.length) return
+    const { msg, connection } = context
+    const unit = msg?.scope ?? {}
+    const writer = this.router.db.writer
+    writer.hold(unit)
+    let mark: Promise<void>
+    try {
+      for (const [i, text] of sends.entries()) await this.router.send(text, connection, { id: sendId(sessionId, seq, i), ...(msg && { inResponseTo: msg }) })
+    } finally {
+      mark = this.#store.markSent(sessionId, seq, this.router.clock.date(), unit)
+      writer.release(unit)
+    }
+    if (msg) msg.scope.track(mark)
+    else await mark
+  }
+
+  /** A session's wake time fell due: step its due timers, in its conversation; a stale wake is dropped. */
+  async #fire(wake: WakeTime): Promise<void> {
+    // Looked at first outside the conversation (a wake of a session that is gone costs one read), then again in it.
+    if (this.#stale(wake, await this.#store.byId(wake.key))) return
+    const { backend, identity } = wake.data as { backend: string; identity: string }
+    const [connection] = await this.router.lookupConnections(backend, [identity])
+    await this.router.inConversation(connection!, async () => {
+      let session = await this.#store.byId(wake.key)
+      if (this.#stale(wake, session)) return
+      const context: StepContext = { connection: connection!, unit: {} }
+      if (session!.snapshot === null) {
+        await this.#apply(session!, { type: 'dialogue.start' }, context)
+        return
+      }
+      const due = dueTimers({ snapshot: session!.snapshot, timers: session!.timers, steps: session!.steps }, this.router.clock.now())
+      for (const timer of due) {
+        session = await this.#apply(session!, timer.event as never, context)
+        if (session.status !== 'active') break
+      }
+    })
+  }
+
+  /** Has the session moved on since the wake was armed? Then the wake is dropped (and says so). */
+  #stale(wake: WakeTime, session: SessionRow | undefined): boolean {
+    if (session && session.status === 'active' && session.version === wake.version) return false
+    if (this.router.inspector.active) {
+      const reason = session ? `the session is at version ${session.version} (${session.status}), the wake was armed at ${wake.version}` : 'the session is gone'
+      this.router.inspector.emit('timer.dropped', { source: SOURCE, key: wake.key, at: wake.at, reason })
+    }
+    return true
+  }
+
+  /** Send the texts of steps a stopped host had stored but not handed on. */
+  async #resend(): Promise<void> {
+    const unsent = await this.#store.unsent()
+    if (!unsent.length) return
+    const em = this.router.db.orm.em.fork()
+    for (const step of unsent) {
+      const connection = await em.findOne(Connection, step.connectionId, { populate: ['backend', 'contact'] })
+      // The same ids as the first time: a gateway that already took one can tell it is the same.
+      if (connection) for (const [i, text] of step.sends.entries()) await this.router.send(text, connection, { id: sendId(step.sessionId, step.seq, i) })
+      await this.#store.markSent(step.sessionId, step.seq, this.router.clock.date())
+    }
+    log.info({ steps: unsent.length }, `sent the texts of ${unsent.length} dialogue step(s) a stopped host had stored but not sent`)
+  }
+}
+
+/** The limits a dialogue's sessions run under: its own, else the settings' (DialogueApp's defaults when not installed). */
+export function sessionLimits(dialogue: Dialogue | undefined, settings: Record<string, unknown>): SessionLimits {
+  return {
+    expireAfterMs: dialogue?.expireAfterMs ?? parseDuration((settings.dialogueExpireAfter as string | number | undefined) ?? '7d'),
+    maxSteps: dialogue?.maxSteps ?? ((settings.dialogueMaxSteps as number | undefined) ?? 1000),
+    quietHours: dialogue?.quietHours === undefined ? ((settings.dialogueQuietHours as SessionLimits['quietHours']) ?? null) : dialogue.quietHours,
+  }
+}
+
+/** The id of a step's `index`th text: the same whenever it is sent (32 hex, like every message id). */
+export function sendId(sessionId: string, seq: number, index: number): string {
+  return createHash('sha256').update(`${sessionId}:${seq}:${index}`).digest('hex').slice(0, 32)
+}
+
+function timerAt(timers: StoredTimer[], id: string): Date | null {
+  const timer = timers.find((t) => t.id === id)
+  return timer ? new Date(timer.at) : null
+}
+
+function dateOrNull(ms: number | null): Date | null {
+  return ms === null ? null : new Date(ms)
+}

@@ -1,5 +1,0 @@
-export { DatabaseRouter, type DatabaseRouterHost } from './router.js'
-export { DbMessage, Transmission, STATUSES, dbRouterEntities, type Status } from './models.js'
-export { messageStatus } from './status.js'
-export { groupTransmissions, type QueuedTransmission } from './batches.js'
-export { migrations as dbRouterMigrations } from './migrations/index.js'

@@ -1,0 +1,36 @@
+import type { BackendActor, DeliveryOutcome } from '../../actors/backend.actor.js'
+import { groupBy } from '../core/group-by.js'
+import { getLogger } from '../core/logger.js'
+import type { BackendContext, OutgoingMessage } from '../core/messages/index.js'
+
+const log = getLogger('rapidsms.router')
+
+/**
+ * The one way a message reaches its backends, for every routing strategy: a send per backend
+ * through that backend's actor (which paces and retries), and the warning RapidSMS logs for a
+ * backend the router is not configured with.
+ */
+export class DeliveryPath {
+  constructor(private readonly backends: ReadonlyMap<string, BackendActor>) {}
+
+  /**
+   * One send of a message to identities of one backend; what became of it, or undefined when
+   * no backend of that name is configured (logged, nothing sent).
+   */
+  async toBackend(name: string, id: string, text: string, identities: string[], context: BackendContext): Promise<DeliveryOutcome | undefined> {
+    const actor = this.backends.get(name)
+    if (!actor) {
+      log.warn({ msgId: id, backend: name }, `Router is not configured with the ${name} backend`)
+      return undefined
+    }
+    return actor.deliverReporting(id, text, identities, context)
+  }
+
+  /** An outgoing message to every backend of its connections, one after the other (the blocking router). */
+  async sendMessage(msg: OutgoingMessage): Promise<void> {
+    const context = msg.extraBackendContext()
+    for (const [name, connections] of groupBy(msg.connections, (c) => c.backend.name)) {
+      await this.toBackend(name, msg.id, msg.text, connections.map((c) => c.identity), context)
+    }
+  }
+}

@@ -1,0 +1,5 @@
+export { DatabaseRouter } from './router.js'
+export { DbMessage, Transmission, STATUSES, dbRouterEntities, type Status } from './models.js'
+export { messageStatus } from './status.js'
+export { groupTransmissions, type QueuedTransmission } from './batches.js'
+export { migrations as dbRouterMigrations } from './migrations/index.js'

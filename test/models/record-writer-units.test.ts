@@ -1,0 +1,124 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { BackendMessage } from '../../src/index.js'
+import { Backend, Connection } from '../../src/models/index.js'
+import { StaleWriteError } from '../../src/models/record-writer.js'
+import { useScratchDatabase } from '../support/database.js'
+
+describe('the group-commit writer: units held together and versioned updates', () => {
+  const scratch = useScratchDatabase({ migrate: true })
+  beforeEach(() => scratch.db.clear())
+  const writer = () => scratch.db.writer
+  const row = (n: number, extra: Partial<BackendMessage> = {}) => ({ name: 'w', direction: 'O', date: new Date(Date.UTC(2026, 11, 1, 9, 0, n)), messageId: `m${n}`, identity: String(n), text: `t${n}`, ...extra })
+  const texts = async () => (await scratch.db.orm.em.fork().find(BackendMessage, {}, { orderBy: { messageId: 'asc' } })).map((r) => [r.messageId, r.text, r.externalId])
+
+  it('changes exactly the rows named, values converted as inserts convert them', async () => {
+    await writer().insert(BackendMessage, [row(1), row(2), row(3)])
+    await Promise.all([
+      writer().update(BackendMessage, { where: { messageId: 'm1' }, set: { text: 'a"b\\c{d},e', externalId: 'x1' } }),
+      writer().update(BackendMessage, [{ where: { messageId: 'm3', identity: '3' }, set: { text: 'NULL' } }]),
+    ])
+    expect(await texts()).toEqual([
+      ['m1', 'a"b\\c{d},e', 'x1'],
+      ['m2', 't2', ''],
+      ['m3', 'NULL', ''],
+    ])
+    await writer().update(BackendMessage, { where: { messageId: 'm2' }, set: { date: new Date(Date.UTC(2027, 0, 1)) } })
+    const m2 = await scratch.db.orm.em.fork().findOneOrFail(BackendMessage, { messageId: 'm2' })
+    expect(m2.date.toISOString()).toBe('2027-01-01T00:00:00.000Z')
+  })
+
+  it('fails an update that matches no row (a stale version) with StaleWriteError, and only that write', async () => {
+    await writer().insert(BackendMessage, [row(1), row(2)])
+    const results = await Promise.allSettled([
+      writer().update(BackendMessage, { where: { messageId: 'm1', text: 't1' }, set: { text: 'v2' } }),
+      writer().update(BackendMessage, { where: { messageId: 'm2', text: 'not what it is' }, set: { text: 'lost' } }),
+      writer().insert(BackendMessage, row(3)),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    const error = (results[1] as PromiseRejectedResult).reason
+    expect(error).toBeInstanceOf(StaleWriteError)
+    expect([error.expected, error.matched]).toEqual([1, 0])
+    expect(await texts()).toEqual([
+      ['m1', 'v2', ''],
+      ['m2', 't2', ''],
+      ['m3', 't3', ''],
+    ])
+  })
+
+  it('holds the writes of a unit until it is released, then commits them together', async () => {
+    const unit = {}
+    writer().hold(unit)
+    let done = false
+    const writes = Promise.all([writer().insert(BackendMessage, row(1), unit), writer().insert(BackendMessage, row(2), unit)]).then(() => (done = true))
+    const other = writer().insert(BackendMessage, row(3))
+    await other
+    await new Promise((r) => setTimeout(r, 20))
+    expect(done).toBe(false)
+    expect(await texts()).toEqual([['m3', 't3', '']])
+    writer().release(unit)
+    await writes
+    expect((await texts()).map(([id]) => id)).toEqual(['m1', 'm2', 'm3'])
+  })
+
+  it('fails every write of a unit when one fails, and commits none of them; other writes go on', async () => {
+    await writer().insert(BackendMessage, row(1))
+    const unit = {}
+    writer().hold(unit)
+    const inUnit = [
+      writer().insert(BackendMessage, row(2), unit),
+      writer().update(BackendMessage, { where: { messageId: 'm1', text: 'stale' }, set: { text: 'never' } }, unit),
+    ]
+    const outside = writer().insert(BackendMessage, row(3))
+    writer().release(unit)
+    const results = await Promise.allSettled([...inUnit, outside])
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled'])
+    expect(await texts()).toEqual([
+      ['m1', 't1', ''],
+      ['m3', 't3', ''],
+    ])
+  })
+
+  it('runs the updates of a commit before its inserts (a row moved out of a unique key, a new one in)', async () => {
+    const em = scratch.db.orm.em.fork()
+    const backend = em.create(Backend, { name: 'b' })
+    await em.flush()
+    const now = new Date()
+    await writer().insert(Connection, { backend, identity: '100', contact: null, createdOn: now, modifiedOn: now })
+    const unit = {}
+    writer().hold(unit)
+    const inserted = writer().insert(Connection, { backend: backend.id, identity: '100', contact: null, createdOn: now, modifiedOn: now }, unit)
+    const moved = writer().update(Connection, { where: { backend: backend.id as never, identity: '100' }, set: { identity: '101' } }, unit)
+    writer().release(unit)
+    await Promise.all([inserted, moved])
+    const rows = await scratch.db.orm.em.fork().find(Connection, {}, { orderBy: { id: 'asc' } })
+    expect(rows.map((c) => c.identity)).toEqual(['101', '100'])
+  })
+
+  it('a unit that was not held commits each write on its own; releasing it does nothing; drain waits for released units', async () => {
+    const unit = {}
+    writer().release(unit)
+    await writer().insert(BackendMessage, row(1), unit)
+    writer().hold(unit)
+    writer().release(unit)
+    writer().hold(unit)
+    void writer().insert(BackendMessage, [row(2), row(3)], unit)
+    writer().release(unit)
+    await writer().drain()
+    expect((await texts()).map(([id]) => id)).toEqual(['m1', 'm2', 'm3'])
+  })
+
+  it('commits many units and updates of concurrent writers in one batch', async () => {
+    await writer().insert(BackendMessage, Array.from({ length: 200 }, (_, n) => row(n)))
+    const units = Array.from({ length: 200 }, () => ({}))
+    const all = units.map((unit, n) => {
+      writer().hold(unit)
+      const writes = [writer().update(BackendMessage, { where: { messageId: `m${n}` }, set: { text: `u${n}` } }, unit), writer().insert(BackendMessage, row(1000 + n), unit)]
+      writer().release(unit)
+      return Promise.all(writes)
+    })
+    await Promise.all(all)
+    const rows = await scratch.db.orm.em.fork().find(BackendMessage, {})
+    expect(rows).toHaveLength(400)
+    expect(rows.filter((r) => r.text.startsWith('u')).length).toBe(200)
+  })
+})
