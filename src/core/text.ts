@@ -11,3 +11,14 @@ export function wellFormed(text: string): string {
   const native = (text as { toWellFormed?: () => string }).toWellFormed
   return native ? native.call(text) : text.replace(LONE_SURROGATE, '\ufffd')
 }
+
+/**
+ * Text as every database the framework runs on can store it: wellFormed(), and NUL (which
+ * PostgreSQL refuses in text and JSON) as U+FFFD too. What an incoming message's text and
+ * identity become before the router sees them: a GSM modem can deliver a U+0000.
+ * @example storable('a\u0000b') // 'a\ufffdb'
+ */
+export function storable(text: string): string {
+  const clean = wellFormed(text)
+  return clean.includes('\u0000') ? clean.replaceAll('\u0000', '\ufffd') : clean
+}
