@@ -30,7 +30,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 /** A conversation that starts the survey, then anything. */
 const conversation = fc.tuple(fc.integer({ min: 0, max: 2 }), fc.array(step, { minLength: 3, maxLength: 14 })).map(([who, steps]) => [{ kind: 'send', who, text: 'survey' } as Step, ...steps])
 
-const RUNS = 25
+const RUNS = 10
 describe('dialogue replies under fuzzing', () => {
   it.prop([conversation], fuzz(RUNS, 400))(
     'any replies in any order: no app raises, every message is answered, saved surveys fit their columns',
