@@ -35,6 +35,7 @@ const DATABASE_FREE = [
   'test/backends/modem/at-*.test.ts',
   'test/backends/modem/simulator.test.ts',
   'test/backends/modem/probe.test.ts',
+  'test/backends/modem/send-queue.test.ts',
   // New projects outside the repository, on their own SQLite files: once is enough.
   'test/cli/startproject*.test.ts',
   'test/cli/log-format.test.ts',
