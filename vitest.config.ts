@@ -28,6 +28,7 @@ const DATABASE_FREE = [
   'test/runtime/bus/**',
   'test/bench/**',
   'test/structure/**',
+  'test/actors/connection-actor.test.ts',
   'test/testing/script.test.ts',
   'test/testing/fake-clock.test.ts',
   'test/contrib/dialogues/engine.test.ts',
