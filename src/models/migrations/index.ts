@@ -3,9 +3,11 @@ import type { MigrationEntry } from '../migration.js'
 import { Migration20261127112703Initial } from './Migration20261127112703Initial.js'
 import { Migration20261127175909ForeignKeyIndexes } from './Migration20261127175909ForeignKeyIndexes.js'
 import { Migration20261201215958Accounts } from './Migration20261201215958Accounts.js'
+import { Migration20261201231500ByteOrderIndexes } from './Migration20261201231500ByteOrderIndexes.js'
 
 export const migrations: MigrationEntry[] = [
   { name: 'Migration20261127112703Initial', class: Migration20261127112703Initial },
   { name: 'Migration20261127175909ForeignKeyIndexes', class: Migration20261127175909ForeignKeyIndexes },
   { name: 'Migration20261201215958Accounts', class: Migration20261201215958Accounts },
+  { name: 'Migration20261201231500ByteOrderIndexes', class: Migration20261201231500ByteOrderIndexes },
 ]

@@ -7,3 +7,12 @@ export function likePattern(text: string, match: 'prefix' | 'contains', lower = 
   const escaped = (lower ? text.toLowerCase() : text).replace(/[\\%_]/g, (ch) => `\\${ch}`)
   return match === 'prefix' ? `${escaped}%` : `%${escaped}%`
 }
+
+/**
+ * SQL that compares `expression` byte by byte: on PostgreSQL with `collate "C"`, so a LIKE
+ * prefix and an ORDER BY use the same index (one built `collate "C"`) whatever the
+ * database's collation; SQLite compares bytes already.
+ */
+export function byteOrder(dialect: 'postgresql' | 'sqlite', expression: string): string {
+  return dialect === 'postgresql' ? `${expression} collate "C"` : expression
+}

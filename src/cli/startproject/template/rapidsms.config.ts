@@ -6,12 +6,14 @@
 import { DatabaseBackend, defineConfig, genericHttpInbound } from 'rapidsms'
 import { DefaultApp } from 'rapidsms/contrib/default'
 import { HandlersApp } from 'rapidsms/contrib/handlers'
+import { HttpTesterApp } from 'rapidsms/contrib/httptester'
 import { MessageLogApp } from 'rapidsms/contrib/messagelog'
 import { HelloHandler } from './hello/handlers.js'
 import { migrations } from './migrations/index.js'
 
 export default defineConfig({
-  apps: [MessageLogApp, HandlersApp, DefaultApp], // DefaultApp must be last
+  // HttpTesterApp sees no message: it brings the Message Tester page (/httptester/).
+  apps: [MessageLogApp, HandlersApp, HttpTesterApp, DefaultApp], // DefaultApp must be last
   handlers: [HelloHandler],
   backends: {
     // Replies are rows of database_backendmessage; messages come in over HTTP, as from a provider:
