@@ -1,5 +1,8 @@
 import { defineEntity, type InferEntity, type p } from '@mikro-orm/core'
 
+/** A contact's name is stored in a 100-character column. */
+export const CONTACT_NAME_MAX = 100
+
 /** Contact's table and indexes, shared by Contact and the Contact with extra fields (extensible models). */
 const definition = {
   name: 'Contact',
@@ -11,7 +14,7 @@ const definition = {
 
 const properties = (b: typeof p) => ({
   id: b.integer().primary().autoincrement(),
-  name: b.string().length(100).default(''),
+  name: b.string().length(CONTACT_NAME_MAX).default(''),
   /** The preferred language code (e.g. `fr`); empty for the project's default. */
   language: b.string().length(6).default(''),
   createdOn: b.datetime().onCreate(() => new Date()),

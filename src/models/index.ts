@@ -1,6 +1,6 @@
 export { Backend } from './backend.js'
 export { App } from './app.js'
-export { Contact, isAnonymous } from './contact.js'
+export { Contact, CONTACT_NAME_MAX, isAnonymous } from './contact.js'
 export { Connection } from './connection.js'
 export { User, SiteSecret } from './user.js'
 export { adminOptions, type AdminEntry, type AdminOptions } from './admin.js'

@@ -17,6 +17,7 @@ import { searchContacts } from './pages/contacts.js'
 import { dashboardPage } from './pages/dashboard.js'
 import { flashMiddleware } from './pages/flash.js'
 import { layoutRenderer } from './pages/layout.js'
+import { readableForm } from './pages/readable-form.js'
 import { STATIC_FILES, staticFiles } from './pages/static.js'
 
 /** The core entities in the admin, as RapidSMS registers them. */
@@ -110,6 +111,7 @@ export function createSite(router: RouterServices, options: SiteOptions = {}): H
       crossOriginEmbedderPolicy: false,
     }),
     bodyLimit({ maxSize: settings.web.uploadLimit, onError: (c) => c.text(`The upload is larger than ${Math.round(settings.web.uploadLimit / 1024 / 1024)} MB (web.uploadLimit).`, 413) }),
+    readableForm(),
     sessionMiddleware(),
     csrfProtection(),
     flashMiddleware(),
