@@ -28,6 +28,7 @@ const DATABASE_FREE = [
   'test/runtime/bus/**',
   'test/bench/**',
   'test/structure/**',
+  'test/actors/connection-actor.test.ts',
   'test/testing/script.test.ts',
   'test/testing/fake-clock.test.ts',
   'test/contrib/dialogues/engine.test.ts',
@@ -35,10 +36,18 @@ const DATABASE_FREE = [
   'test/backends/modem/at-*.test.ts',
   'test/backends/modem/simulator.test.ts',
   'test/backends/modem/probe.test.ts',
+  'test/backends/modem/send-queue.test.ts',
   // New projects outside the repository, on their own SQLite files: once is enough.
   'test/cli/startproject*.test.ts',
   'test/cli/log-format.test.ts',
   'test/examples/tutorial-doc.test.ts',
+  // Fuzz tests of parsers and formatters; the endpoint fuzzers run on both databases.
+  'test/fuzz/regex.test.ts',
+  'test/fuzz/python-format.test.ts',
+  'test/fuzz/python-int.test.ts',
+  'test/fuzz/script.test.ts',
+  'test/fuzz/settings.test.ts',
+  'test/fuzz/pdu.test.ts',
 ]
 
 export default defineConfig(async () => {

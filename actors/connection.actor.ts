@@ -23,7 +23,6 @@ export class ConnectionActor {
   #busy = false
   /** When its last job finished (the host's clock, epoch ms). */
   lastActive: number
-  processed = 0
   /** The row changed in the database since it was loaded: reload it before the next message. */
   stale = false
 
@@ -55,13 +54,9 @@ export class ConnectionActor {
     })
   }
 
-  /** Messages waiting or in progress. */
-  get pending(): number {
-    return this.#mailbox.length + (this.#busy ? 1 : 0)
-  }
-
+  /** No message waiting or in progress (a queued job always starts the drain, so waiting means busy). */
   get idle(): boolean {
-    return !this.#busy && this.#mailbox.length === 0
+    return !this.#busy
   }
 
   /** Resolves once the mailbox is empty and no message is in progress. */
@@ -80,7 +75,6 @@ export class ConnectionActor {
           continue
         }
         await this.process(job.msg)
-        this.processed++
         job.resolve(job.msg)
       } catch (error) {
         job.reject(error)

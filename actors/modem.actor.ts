@@ -1,28 +1,19 @@
 import { stat } from 'node:fs/promises'
 import { createActor, fromPromise, type Actor } from 'xstate'
-import { modemMachine, type FatalModemError, type ModemWork } from '../machines/modem.machine.js'
+import { modemMachine, type ModemWork } from '../machines/modem.machine.js'
 import { AtChannel } from '../src/backends/modem/at/channel.js'
 import { AtClosedError, AtError, AtTimeoutError, describeResult, isTemporaryCmsError } from '../src/backends/modem/at/errors.js'
 import type { Unsolicited } from '../src/backends/modem/at/parser.js'
-import { parseCmgl, parseCmgr, parseCpin, parseCpms, type StoredPdu } from '../src/backends/modem/at/responses.js'
+import { parseCmgl, parseCmgr, type StoredPdu } from '../src/backends/modem/at/responses.js'
+import { setUpModem } from '../src/backends/modem/at/setup.js'
 import { ConcatBuffer, type ReceivedMessage, type ReceivedPart } from '../src/backends/modem/concat.js'
 import type { ModemOptions } from '../src/backends/modem/config.js'
 import { decodePdu, type DecodedPdu, type DecodedStatusReport, type SubmitPdu } from '../src/backends/modem/pdu/index.js'
+import { ModemSendError, SendQueue, type QueuedPart } from '../src/backends/modem/send-queue.js'
 import { openSerial, type OpenSerial, type SerialLink } from '../src/backends/modem/serial.js'
 import type { Clock, Timer } from '../src/core/clock.js'
-import { ConfigError, RapidSMSError } from '../src/core/errors.js'
+import { ConfigError } from '../src/core/errors.js'
 import type { Logger } from '../src/core/logger.js'
-
-/** A part could not be sent: `code` is the +CMS ERROR, if the modem gave one. */
-export class ModemSendError extends RapidSMSError {
-  override name = 'ModemSendError'
-  constructor(
-    message: string,
-    readonly code?: number,
-  ) {
-    super(message)
-  }
-}
 
 export interface ModemActorOptions extends ModemOptions {
   /** The backend's name (logs, errors naming `backends.<name>.port`). */
@@ -37,34 +28,8 @@ export interface ModemActorOptions extends ModemOptions {
   open?: OpenSerial
 }
 
-interface QueuedPart {
-  pdu: SubmitPdu
-  attempt: number
-  notBefore: number
-  message: QueuedMessage
-}
-
-interface QueuedMessage {
-  parts: QueuedPart[]
-  references: number[]
-  onPart?: (sequence: number, reference: number) => void
-  resolve: (references: number[]) => void
-  reject: (error: Error) => void
-  timer: Timer
-  done: boolean
-}
-
-const fatal = (message: string): FatalModemError => ({ fatal: true, message })
 /** Failures of the modem itself (as opposed to one command's error answer). */
 const isLinkFailure = (error: unknown) => error instanceof AtTimeoutError || error instanceof AtClosedError
-
-/** CPIN states that need someone with the SIM's codes: trying again would not help, and wrong PINs lock it. */
-const SIM_NEEDS_PERSON: Record<string, string> = {
-  'SIM PUK': 'the SIM is locked and asks for its PUK; unlock it in a phone',
-  'SIM PIN2': 'the SIM asks for its PIN2',
-  'SIM PUK2': 'the SIM asks for its PUK2',
-  'PH-SIM PIN': 'the modem asks for a phone-to-SIM code',
-}
 
 /**
  * Owns a modem's serial port and runs its machine (machines/modem.machine.ts): opens and
@@ -81,7 +46,7 @@ export class ModemActor {
   readonly #concat: ConcatBuffer
   #link: SerialLink | undefined
   #channel: AtChannel | undefined
-  readonly #queue: QueuedPart[] = []
+  readonly #queue: SendQueue
   /** Slots announced by +CMTI, not read yet. */
   readonly #indicated = new Set<number>()
   /** Status reports stored (+CDSI), not read yet. */
@@ -94,11 +59,11 @@ export class ModemActor {
   readonly #skipped = new Set<number>()
   #listWanted = true
   #poll: Timer | undefined
-  #retryTimer: Timer | undefined
   #ready: { promise: Promise<void>; resolve: () => void }
   /** Slots whose messages are being handed in (not committed yet). */
   readonly #handingIn = new Set<number>()
   #stopping = false
+  #draining = false
 
   constructor(options: ModemActorOptions) {
     this.options = options
@@ -106,6 +71,14 @@ export class ModemActor {
     this.#open = options.open ?? openSerial
     this.#concat = new ConcatBuffer(options.clock, options.concatTimeoutMs, (message) => this.#handIn(message))
     this.#ready = this.#newReady()
+    this.#queue = new SendQueue({
+      clock: options.clock,
+      sendTimeoutMs: options.sendTimeoutMs,
+      retryDelayMs: options.retryDelayMs,
+      maxRetryDelayMs: options.maxReconnectDelayMs,
+      changed: () => this.#notify(),
+      why: () => `${this.state}${this.error ? `: ${this.error}` : ''}`,
+    })
     const machine = modemMachine.provide({
       actors: {
         openPort: fromPromise(() => this.#openPort()),
@@ -124,10 +97,16 @@ export class ModemActor {
     let last = ''
     this.#machine.subscribe((snapshot) => {
       const state = this.state
+      // A job's output is the work it saw when it ended; a send queued meanwhile may be newer.
+      if (state === 'online.ready') {
+        const work = this.#work()
+        if (work.read !== snapshot.context.work.read || work.send !== snapshot.context.work.send) this.#machine.send({ type: 'WORK', work })
+      }
       if (state === last) return
       last = state
       this.#log.debug({ backend: options.name, state, error: snapshot.context.error }, `modem ${state}`)
       if (state === 'online.ready') this.#ready.resolve()
+      if (!state.startsWith('online.')) this.#abandon()
       if (state === 'failed') this.#log.warn({ backend: options.name, port: options.port, error: snapshot.context.error }, `modem failed: ${snapshot.context.error}; reconnecting`)
       if (state === 'halted') this.#log.error({ backend: options.name, port: options.port, error: snapshot.context.error }, `modem stopped: ${snapshot.context.error}`)
     })
@@ -146,7 +125,29 @@ export class ModemActor {
 
   /** Parts waiting to be sent. */
   get queued(): number {
-    return this.#queue.length
+    return this.#queue.size
+  }
+
+  /** Parts the modem refused for now, waiting for the time of their next attempt. */
+  get retrying(): number {
+    return this.#queue.retrying
+  }
+
+  /**
+   * The host is stopping and waits for the messages in flight: those that cannot be sent now
+   * (the modem away or halted, a part waiting to try again) fail at once; the modem goes on
+   * with the others while it is online.
+   */
+  drain(): void {
+    this.#draining = true
+    this.#abandon()
+  }
+
+  #abandon(): void {
+    if (!this.#draining) return
+    const online = this.state.startsWith('online.') && this.state !== 'online.initialising'
+    const now = this.options.clock.now()
+    this.#queue.failWhere(new ModemSendError(`the host is stopping and the modem cannot send now (${this.state}${this.error ? `: ${this.error}` : ''})`), (part) => !online || part.notBefore > now)
   }
 
   /** Resolves the next time the modem is ready (at once if it is). */
@@ -184,9 +185,9 @@ export class ModemActor {
     if (this.#stopping) return
     this.#stopping = true
     this.#poll?.cancel()
-    this.#retryTimer?.cancel()
+    this.#queue.close()
     this.#concat.clear()
-    for (const part of this.#queue.splice(0)) this.#fail(part.message, new ModemSendError('the modem backend is stopping'))
+    this.#queue.failWhere(new ModemSendError('the modem backend is stopping'))
     if (this.#machine.getSnapshot().status === 'active' && this.state !== 'closed') {
       const stopped = new Promise<void>((resolve) => this.#machine.subscribe({ complete: resolve }))
       this.#machine.send({ type: 'STOP' })
@@ -204,20 +205,7 @@ export class ModemActor {
    */
   send(parts: SubmitPdu[], onPart?: (sequence: number, reference: number) => void): Promise<number[]> {
     if (this.#stopping) return Promise.reject(new ModemSendError('the modem backend is stopping'))
-    return new Promise<number[]>((resolve, reject) => {
-      const message: QueuedMessage = {
-        parts: [],
-        references: [],
-        onPart,
-        resolve,
-        reject,
-        done: false,
-        timer: this.options.clock.setTimeout(() => this.#timedOut(message), this.options.sendTimeoutMs),
-      }
-      message.parts = parts.map((pdu) => ({ pdu, attempt: 0, notBefore: 0, message }))
-      this.#queue.push(...message.parts)
-      this.#notify()
-    })
+    return this.#queue.add(parts, onPart)
   }
 
   #newReady(): { promise: Promise<void>; resolve: () => void } {
@@ -230,7 +218,7 @@ export class ModemActor {
     const now = this.options.clock.now()
     let read = this.#listWanted || this.#deletable.size > 0 || this.#reports.size > 0
     if (!read) for (const index of this.#indicated) if (!this.#claimed.has(index)) read = true
-    return { read, send: this.#queue.some((p) => p.notBefore <= now) }
+    return { read, send: this.#queue.due }
   }
 
   #notify(): void {
@@ -239,7 +227,7 @@ export class ModemActor {
 
   #command(command: string, options: { timeoutMs?: number; data?: string } = {}) {
     if (!this.#channel) return Promise.reject(new AtClosedError(command, 'the port is not open'))
-    return this.#channel.command(command, { timeoutMs: options.timeoutMs ?? this.options.commandTimeoutMs, data: options.data })
+    return this.#channel.command(command, { ...options, timeoutMs: options.timeoutMs ?? this.options.commandTimeoutMs })
   }
 
   // ---- effects of the machine ----------------------------------------------------------
@@ -277,73 +265,11 @@ export class ModemActor {
   }
 
   async #initialise(): Promise<ModemWork> {
-    const { pin, smsc, storage, deliveryReports } = this.options
-    await this.#command('ATZ')
-    await this.#command('ATE0')
-    await this.#command('AT+CMEE=1')
-    await this.#unlockSim(pin)
-    try {
-      await this.#command('AT+CMGF=0')
-    } catch (error) {
-      if (error instanceof AtError) throw fatal(`the modem refused PDU mode (AT+CMGF=0: ${describeResult(error.result, error.code, error.detail)})`)
-      throw error
-    }
-    if (smsc) await this.#command(`AT+CSCA="${smsc}",${smsc.startsWith('+') ? 145 : 129}`)
-    const { lines } = await this.#command(`AT+CPMS="${storage}","${storage}","${storage}"`)
-    const use = lines.find((l) => l.startsWith('+CPMS:'))
-    const [read] = use ? parseCpms(use) : []
-    if (read && read.total && read.used >= read.total) this.#log.warn({ backend: this.options.name, ...read, storage }, `the ${storage} storage is full (${read.used}/${read.total}): reading it now`)
-    const ds = deliveryReports ? 1 : 0
-    // mode 2 keeps indications in the modem while a command runs; some modems only have mode 1.
-    let indications = false
-    for (const cnmi of [`AT+CNMI=2,1,0,${ds},0`, `AT+CNMI=1,1,0,${ds},0`]) {
-      try {
-        await this.#command(cnmi)
-        indications = true
-        break
-      } catch (error) {
-        if (!(error instanceof AtError)) throw error
-      }
-    }
-    if (!indications) this.#log.warn({ backend: this.options.name }, `the modem refused new-message indications (AT+CNMI); its storage is listed every ${this.options.pollMs} ms instead`)
+    const { name, pin, smsc, storage, deliveryReports, pollMs, clock } = this.options
+    await setUpModem((command, options) => this.#command(command, options), { name, pin, smsc, storage, deliveryReports, pollMs, clock, log: this.#log })
     this.#listWanted = true
-    this.#log.info({ backend: this.options.name, port: this.options.port, storage }, 'modem ready')
+    this.#log.info({ backend: name, port: this.options.port, storage }, 'modem ready')
     return this.#work()
-  }
-
-  async #simState(): Promise<string> {
-    try {
-      const { lines } = await this.#command('AT+CPIN?')
-      return parseCpin(lines.find((l) => l.startsWith('+CPIN:')) ?? '+CPIN: READY')
-    } catch (error) {
-      // 10 not inserted, 13 failure, 15 wrong: someone must see to the SIM. Others (14 busy): again later.
-      if (error instanceof AtError && [10, 13, 15].includes(error.code ?? -1)) throw fatal(`the SIM is not usable (${describeResult(error.result, error.code)})`)
-      throw error
-    }
-  }
-
-  async #unlockSim(pin: string | undefined): Promise<void> {
-    const state = await this.#simState()
-    if (state === 'READY') return
-    if (state in SIM_NEEDS_PERSON) throw fatal(SIM_NEEDS_PERSON[state]!)
-    if (state !== 'SIM PIN') throw fatal(`the SIM is in an unknown state: ${state}`)
-    if (!pin) throw fatal(`the SIM asks for its PIN: set backends.${this.options.name}.pin`)
-    try {
-      await this.#command(`AT+CPIN="${pin}"`)
-    } catch (error) {
-      if (error instanceof AtError) {
-        throw fatal(`the SIM refused the PIN (${describeResult(error.result, error.code, error.detail)}); check backends.${this.options.name}.pin: the SIM locks itself after three wrong PINs, so it is not tried again`)
-      }
-      throw error
-    }
-    // Some SIMs take a few seconds after the PIN before they answer READY.
-    for (let wait = 0; wait < 10; wait++) {
-      const after = await this.#simState()
-      if (after === 'READY') return
-      if (after !== 'SIM PIN') await this.options.clock.sleep(1000)
-      else throw fatal('the SIM still asks for its PIN after it was accepted')
-    }
-    throw fatal('the SIM did not become ready after its PIN')
   }
 
   async #readStorage(): Promise<ModemWork> {
@@ -477,16 +403,13 @@ export class ModemActor {
   }
 
   async #sendPart(): Promise<ModemWork> {
-    const now = this.options.clock.now()
-    const at = this.#queue.findIndex((p) => p.notBefore <= now)
-    if (at < 0) return this.#work()
-    const part = this.#queue[at]!
+    const part = this.#queue.next()
+    if (!part) return this.#work()
     const { pdu, tpduLength } = part.pdu
     try {
       const { lines } = await this.#command(`AT+CMGS=${tpduLength}`, { data: pdu, timeoutMs: this.options.sendCommandTimeoutMs })
       const reference = Number(/^\+CMGS:\s*(\d+)/.exec(lines.find((l) => l.startsWith('+CMGS:')) ?? '')?.[1] ?? -1)
-      this.#queue.splice(this.#queue.indexOf(part), 1)
-      this.#accepted(part, reference)
+      this.#queue.accepted(part, reference)
     } catch (error) {
       if (isLinkFailure(error)) throw error
       this.#refused(part, error as Error)
@@ -494,51 +417,17 @@ export class ModemActor {
     return this.#work()
   }
 
-  #accepted(part: QueuedPart, reference: number): void {
-    const message = part.message
-    if (message.done) return
-    const sequence = message.parts.indexOf(part) + 1
-    message.references[sequence - 1] = reference
-    message.onPart?.(sequence, reference)
-    if (message.references.filter((r) => r !== undefined).length === message.parts.length) {
-      message.done = true
-      message.timer.cancel()
-      message.resolve(message.references)
-    }
-  }
-
+  /** Temporary +CMS ERRORs (and a bare ERROR) are tried again `sendRetries` times; others fail the message. */
   #refused(part: QueuedPart, error: Error): void {
     const code = error instanceof AtError ? error.code : undefined
     const temporary = error instanceof AtError && (error.result === '+CMS ERROR' ? code === undefined || isTemporaryCmsError(code) : error.result === 'ERROR')
     const what = error instanceof AtError ? describeResult(error.result, error.code, error.detail) : error.message
     if (temporary && part.attempt < this.options.sendRetries) {
-      part.attempt++
-      const delay = Math.min(this.options.retryDelayMs * 2 ** (part.attempt - 1), this.options.maxReconnectDelayMs)
-      part.notBefore = this.options.clock.now() + delay
+      const delay = this.#queue.postpone(part)
       this.#log.warn({ backend: this.options.name, attempt: part.attempt, retryInMs: delay, error: what }, `the modem refused a part (${what}); trying again`)
-      this.#armRetry()
+      this.#abandon()
       return
     }
-    this.#queue.splice(this.#queue.indexOf(part), 1)
-    this.#fail(part.message, new ModemSendError(`the modem refused the message: ${what}${temporary ? ` after ${part.attempt + 1} attempts` : ''}`, code))
-  }
-
-  #armRetry(): void {
-    this.#retryTimer?.cancel()
-    const next = Math.min(...this.#queue.map((p) => p.notBefore))
-    if (!Number.isFinite(next)) return
-    this.#retryTimer = this.options.clock.setTimeout(() => this.#notify(), Math.max(0, next - this.options.clock.now()))
-  }
-
-  #timedOut(message: QueuedMessage): void {
-    this.#fail(message, new ModemSendError(`the modem did not send the message within ${this.options.sendTimeoutMs} ms (${this.state}${this.error ? `: ${this.error}` : ''})`))
-  }
-
-  #fail(message: QueuedMessage, error: Error): void {
-    if (message.done) return
-    message.done = true
-    message.timer.cancel()
-    for (let i = this.#queue.length - 1; i >= 0; i--) if (this.#queue[i]!.message === message) this.#queue.splice(i, 1)
-    message.reject(error)
+    this.#queue.fail(part.message, new ModemSendError(`the modem refused the message: ${what}${temporary ? ` after ${part.attempt + 1} attempts` : ''}`, code))
   }
 }

@@ -23,15 +23,12 @@
  * connection (it sends as fast as it can until the budget is spent, then waits for the next
  * second), and its correction for coordinated omission then assumes a 1 ms interval.
  */
-import { fork, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { DatabaseBackend, MessageLogApp } from '../src/index.js'
-import { coreEntities, coreMigrations, Database } from '../src/models/index.js'
 import { createScratchPostgres } from '../src/models/make-migration.js'
 import { backendName, postgresUrl, rowCounts, verifyRun } from './workload.js'
-import { burstsAfterPauses, burstsAfterPausesByChance, type BurstReport } from './support/bursts.js'
+import { burstsAfterPauses, burstsAfterPausesByChance } from './support/bursts.js'
+import { runLoad, runScript, startBenchServer, workloadDatabase, type BenchServer } from './support/processes.js'
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64)
 const DURATION = Number(process.env.BENCH_DURATION ?? 15)
@@ -50,7 +47,6 @@ interface Stats {
   held: { loopBusy: number; loopDelayP50Ms: number; loopDelayP99Ms: number; loopDelayMaxMs: number; gcPauses: number; gcPauseMs: number; gcPauseMaxMs: number; gcLongPauses: [number, number][] }
 }
 
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 const log = (line: string) => process.stderr.write(`${line}\n`)
 
 /** Busy and total jiffies of the whole machine. */
@@ -75,46 +71,20 @@ function processCpu(pids: number[]): number {
   return ticks / TICKS
 }
 
-/** Run a support script in its own Node process; resolves with the JSON line it prints. */
-function runScript<T>(script: string, args: string[], flags: string[] = []): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...flags, '--import', 'tsx', here(script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-    let out = ''
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${script} exited with ${code}`))))
-  })
-}
-
-/** Load for `duration` seconds, or `amount` requests, every one answered. */
-function runLoad(url: string, connections: number, run: { duration: number } | { amount: number }) {
-  const flags = (process.env.BENCH_LOAD_FLAGS ?? '').split(' ').filter(Boolean)
-  return runScript<{ result: import('autocannon').Result; cpu: NodeJS.CpuUsage; bursts: BurstReport; seconds: number; tailRate: number }>(
-    './support/load.ts',
-    [JSON.stringify({ url, connections, ...run })],
-    flags,
-  )
-}
-
 const scratch = await createScratchPostgres(postgresUrl, 'rapidsms_bench')
 const dbName = new URL(scratch.url).pathname.slice(1)
-const server = fork(here('./support/http-server.ts'), [], { execArgv: ['--import', 'tsx', ...SERVER_FLAGS], env: { ...process.env, DATABASE_URL: scratch.url }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-const ask = <T>(type: string) =>
-  new Promise<T>((resolve) => {
-    server.once('message', (m: T) => resolve(m))
-    server.send({ type })
-  })
+let server: BenchServer | undefined
 try {
-  const { port } = await new Promise<{ port: number }>((resolve, reject) => {
-    server.once('message', (m: { port: number }) => resolve(m))
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
-  })
+  server = await startBenchServer(scratch.url, SERVER_FLAGS)
+  const { port } = server
+  const ask = server.ask.bind(server)
   const url = `http://127.0.0.1:${port}/backend/${backendName}/`
   log(`server on ${url} (node ${SERVER_FLAGS.join(' ') || 'with default flags'}); warming up for ${WARMUP} s`)
   const warmup = await runLoad(url, CONNECTIONS, { duration: WARMUP })
   const amount = Math.max(CONNECTIONS, Math.round(warmup.tailRate * DURATION))
   // The rows so far (the warm-up's, those of requests it cut off included), read with the
   // server idle: its 'stats' answer waits for requests in flight and the writer.
-  const db = await Database.open({ url: scratch.url, entities: [...coreEntities, ...DatabaseBackend.entities!, ...MessageLogApp.entities!], migrations: [...coreMigrations, ...DatabaseBackend.migrations!, ...MessageLogApp.migrations!] })
+  const db = await workloadDatabase(scratch.url)
 
   const admin = new pg.Client({ connectionString: postgresUrl })
   await admin.connect()
@@ -131,7 +101,7 @@ try {
   // default: its wake-ups cost CPU (it reports how much).
   const [load, ticker] = await Promise.all([
     runLoad(url, CONNECTIONS, { amount }),
-    TICKER ? runScript<{ pauses: [number, number][]; cpu: NodeJS.CpuUsage }>('./support/ticker.ts', [String(DURATION + 1)]) : undefined,
+    TICKER ? runScript<{ pauses: [number, number][]; cpu: NodeJS.CpuUsage }>('./ticker.ts', [String(DURATION + 1)]) : undefined,
   ])
   const machineAfter = machineCpu()
   const after = await ask<Stats>('stats')
@@ -174,9 +144,7 @@ try {
   }
   log(`  requests answered 2xx ${ok2xx}, errors ${result.errors}, timeouts ${result.timeouts}, server RSS ${(after.memory / 2 ** 20).toFixed(0)} MB`)
 
-  const exited = new Promise((resolve) => server.once('exit', resolve))
-  server.send({ type: 'stop' })
-  await exited
+  await server.stop()
   const { stats } = after
   // Exact: every request of the run was answered (none cut off), the router took exactly the
   // 2xx ones, and the rows stored meanwhile are exactly theirs.
@@ -204,6 +172,6 @@ try {
   )
   if (!rowsVerified) process.exitCode = 1
 } finally {
-  if (server.exitCode === null) server.kill()
+  if (server?.process.exitCode === null) server.process.kill()
   await scratch.drop()
 }

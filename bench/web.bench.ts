@@ -106,7 +106,7 @@ try {
     { page: 'messagelog-first', path: () => '/messagelog/', check: (b) => b.includes(`message number ${MESSAGES}<`) },
     { page: 'messagelog-deep', path: () => `/messagelog/?after=${encodeCursor([deep.date, deep.id])}`, check: (b) => (b.match(/class="msg-text"/g) ?? []).length === 50 },
     { page: 'messagelog-identity', path: (i) => `/messagelog/?identity=${encodeURIComponent(identity(i))}`, check: (b) => b.includes(identity(0).slice(0, 5)) },
-    { page: 'autocomplete', path: (i) => `/messaging/contacts.json?q=${encodeURIComponent(prefixes[i % prefixes.length]!)}`, check: (b) => (JSON.parse(b) as unknown[]).length > 0 },
+    { page: 'autocomplete', path: (i) => `/contacts/search.json?q=${encodeURIComponent(prefixes[i % prefixes.length]!)}`, check: (b) => (JSON.parse(b) as unknown[]).length > 0 },
   ]
   const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!
   for (const figure of figures) {

@@ -27,7 +27,7 @@ export { HttpBackend, genericHttpInbound } from './backends/http/index.js'
 export type { InboundView, InboundViewFactory, InboundRequest, InboundMessage, Endpoint } from './backends/http/index.js'
 export { KannelBackend, kannelInbound, DeliveryReport, DLR_STATUSES } from './backends/kannel/index.js'
 export { VumiBackend, vumiInbound } from './backends/vumi/index.js'
-export { Backend, App, Contact, Connection, User, isAnonymous, linkContact, nameContact, defaultConnection, SqlMigration, type MigrationEntry } from './models/index.js'
+export { Backend, App, Contact, Connection, User, isAnonymous, linkContact, nameContact, defaultConnection, SqlMigration, type MigrationEntry, type InferFields } from './models/index.js'
 // What a project's models need from the ORM: from here, so a project never has a second copy of it.
 export * from './models/orm-api.js'
 export { receive, send, lookupConnections, getRouter, startRouter, stopRouter, Host, type HostOptions } from './router/index.js'

@@ -3,7 +3,7 @@
  * and its web edge on a free port. It talks to the bench over IPC: sends { port } when
  * ready; on 'stats' answers with the host's counters, its CPU time and, since the last
  * 'stats', how busy its event loop was and what held it up (loop delay, garbage-collection
- * pauses); on 'stop' closes
+ * pauses); on 'memory' (the soak) answers with its RSS and heap after a collection; on 'stop' closes
  * the edge and the host and exits. With BENCH_SERVER_PROFILE=<file>, the CPU profile of the
  * measured run alone (from the first 'stats' to the second) is written to that file.
  */
@@ -76,6 +76,15 @@ process.on('message', async (message: { type: string }) => {
     pauses.length = 0
     await profile()
     process.send!({ type: 'stats', stats: host.stats(), cpu: process.cpuUsage(), memory: process.memoryUsage().rss, held })
+  } else if (message.type === 'memory') {
+    // The soak's sample: the heap after a full collection (with --expose-gc), so its line
+    // follows what stays alive, not when the collector last ran. The GC records kept for
+    // 'stats' are dropped: a soak asks for them only at its end.
+    ;(globalThis as { gc?: () => void }).gc?.()
+    pauses.length = 0
+    longPauses.length = 0
+    const { rss, heapUsed } = process.memoryUsage()
+    process.send!({ type: 'memory', rss, heapUsed })
   } else if (message.type === 'stop') {
     await edge.close()
     await stopRouter()

@@ -14,6 +14,8 @@ interface Answers {
 
 const sex = choice({ M: 'M', MALE: 'M', F: 'F', FEMALE: 'F' } as const)
 const remind = '24h'
+// Names and villages are saved in 100-character columns (a contact's name, SurveyResponse).
+const longName = 'Please send your name, in at most 100 characters.'
 const summary = ({ name, age, sex, pregnant, village }: Answers) => ({
   text: 'You are %(name)s, %(age)s, %(sex)s%(pregnant)s, from %(village)s. Is this correct? Send YES or NO.',
   values: { name, age, village, sex: { text: sex === 'F' ? 'female' : 'male' }, pregnant: pregnant === undefined ? '' : { text: pregnant ? ', pregnant' : ', not pregnant' } },
@@ -33,15 +35,15 @@ export const survey = defineDialogue({
       [EXPIRED]: { actions: say('This survey has expired. Send SURVEY to start again.') },
     },
     states: {
-      name: ask({ question: 'Welcome to the health survey. What is your name?', answer: text(), store: 'name', next: 'age', remind }),
-      again: ask({ question: "Let's start again. What is your name?", answer: text(), store: 'name', next: 'age', remind }),
+      name: ask({ question: 'Welcome to the health survey. What is your name?', answer: text({ maxLength: 100 }), invalid: longName, store: 'name', next: 'age', remind }),
+      again: ask({ question: "Let's start again. What is your name?", answer: text({ maxLength: 100 }), invalid: longName, store: 'name', next: 'age', remind }),
       age: ask({ question: (c) => ({ text: 'Thanks, %(name)s. How old are you?', values: { name: c.name } }), answer: integer(0, 120, { valid: ['30', '70'] }), invalid: 'Please send your age as a number from 0 to 120.', store: 'age', next: 'sex', remind }),
       sex: ask<Answers, 'M' | 'F'>({
         question: 'Are you male or female? Send M or F.', answer: sex, invalid: 'Please send M or F.', store: (sex) => ({ sex, pregnant: undefined }), remind,
         next: [{ when: (sex, c) => sex === 'F' && c.age! >= 15 && c.age! <= 49, target: 'pregnant' }, { target: 'village' }],
       }),
       pregnant: ask({ question: 'Are you pregnant? Send YES or NO.', answer: yesNo, invalid: 'Please send YES or NO.', store: 'pregnant', next: 'village', remind }),
-      village: ask({ question: 'Which village do you live in?', answer: text({ valid: ['Kisumu'] }), store: 'village', next: 'confirm', remind }),
+      village: ask({ question: 'Which village do you live in?', answer: text({ valid: ['Kisumu'], maxLength: 100 }), invalid: 'Please send the name of your village, in at most 100 characters.', store: 'village', next: 'confirm', remind }),
       confirm: ask<Answers, boolean>({ question: summary, answer: yesNo, invalid: 'Please send YES or NO.', next: [{ when: (yes) => yes, target: 'saved' }, { target: 'again' }], remind }),
       saved: { type: 'final', entry: say('Thank you, %(name)s. Your answers are saved.', ({ context }) => ({ name: context.name })) },
     },

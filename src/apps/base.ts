@@ -52,6 +52,15 @@ export abstract class AppBase {
    * 21.3.4). Listing them in `handlers` is the way RapidSMS recommends.
    */
   static handlers?: readonly (abstract new (...args: any[]) => unknown)[]
+  /**
+   * Fields this app adds to Contact (RapidSMS's extensible models, docs 12): MikroORM
+   * property builders by name, e.g. `{ isUsed: p.boolean().default(true) }`. They become
+   * columns of rapidsms_contact (`rapidsms makemigrations` writes them), properties of every
+   * contact loaded, and fields of the registration and admin pages.
+   */
+  static contactFields?: Record<string, object>
+  /** Fields this app adds to Connection, as `contactFields` does to Contact. */
+  static connectionFields?: Record<string, object>
 
   constructor(readonly router: RouterServices) {}
 

@@ -12,6 +12,8 @@ export const DB_ROUTER_BATCH_SIZE = 200
 export const BACKEND_NAME_MAX = 20
 /** An identity is stored in a 100-character column (behaviour 9). */
 export const IDENTITY_MAX = 100
+/** The DatabaseRouter stores an incoming message's external id in a 1024-character column (RapidSMS's Message.external_id). */
+export const EXTERNAL_ID_MAX = 1024
 /** Where `rapidsms start` serves the web edge unless told otherwise. */
 export const DEFAULT_WEB = { host: '127.0.0.1', port: 8000 } as const
 
@@ -135,8 +137,8 @@ const VALIDATED = Symbol('rapidsms.settings')
  * @example export default defineConfig({ projectName: 'Clinic', apps: [PingPong, DefaultApp] })
  */
 export function defineConfig(settings: UserSettings): Settings {
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) throw new ConfigError('', 'expected an object of settings')
   if ((settings as Record<symbol, unknown>)[VALIDATED]) return settings as Settings
-  if (typeof settings !== 'object' || settings === null) throw new ConfigError('', 'expected an object of settings')
   const shape: Record<string, z.ZodType> = { ...coreSettings }
   const apps: unknown = settings.apps
   if (Array.isArray(apps)) {

@@ -42,6 +42,8 @@ export interface InspectionEvents {
   /** A wake time was dropped when it fell due: what it was armed for has moved on (a stale version). */
   'timer.dropped': { source: string; key: string; at: number; reason: string }
   'actor.started': { kind: ActorKind; name: string }
+  /** An actor began to stop: it takes no new work and finishes what it has (the host: Ctrl-C). */
+  'actor.stopping': { kind: ActorKind; name: string }
   'actor.stopped': { kind: ActorKind; name: string }
 }
 

@@ -140,6 +140,7 @@ export class Host implements RouterServices {
     if (this.#stopping) return
     await this.scheduler.stop()
     this.#stopping = true
+    this.inspector.emit('actor.stopping', { kind: 'host', name: this.settings.projectName })
     this.messaging.close()
     await this.connections.whenIdle()
     this.connections.stop()

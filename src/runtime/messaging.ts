@@ -3,6 +3,7 @@ import type { MessagePipeline } from '../../actors/message-pipeline.js'
 import type { SendOptions } from '../apps/index.js'
 import { IncomingMessage, OutgoingMessage, type ConnectionLike, type MessageFields } from '../core/messages/index.js'
 import { MessageScope } from '../core/scope.js'
+import { storable } from '../core/text.js'
 import type { Connection, Database } from '../models/index.js'
 import type { ConnectionRegistry } from './connections/index.js'
 import type { RoutingStrategy } from './routing/index.js'
@@ -39,15 +40,19 @@ export class Messaging {
   /**
    * Hand an incoming message to its connection's actor; resolves once it is processed:
    * phases run, replies sent, its records committed. A connection without an id (just a
-   * backend name and an identity) is looked up, or created.
+   * backend name and an identity) is looked up, or created. A NUL or a lone surrogate in the
+   * text or identity becomes U+FFFD (see storable).
    */
-  receive(text: string, connection: ConnectionLike, fields: MessageFields = {}): Promise<IncomingMessage> {
+  receive(given: string, connection: ConnectionLike, fields: MessageFields = {}): Promise<IncomingMessage> {
     try {
+      // Text every database stores as given (no NUL, no lone surrogate), so it is never refused.
+      const text = storable(given)
       if (connection.id !== undefined) return this.receiveMessage(new IncomingMessage({ connections: [connection as Connection], text, fields }))
+      const identity = storable(connection.identity)
       // The gateway's path: a phone with a live actor needs no lookup.
-      const actor = this.parts.connections.live(connection.backend.name, connection.identity)
+      const actor = this.parts.connections.live(connection.backend.name, identity)
       if (actor) return this.#enqueue(actor, new IncomingMessage({ connections: [actor.connection], text, fields }))
-      return this.lookupConnections(connection.backend.name, [connection.identity]).then(([row]) => this.receiveMessage(new IncomingMessage({ connections: [row!], text, fields })))
+      return this.lookupConnections(connection.backend.name, [identity]).then(([row]) => this.receiveMessage(new IncomingMessage({ connections: [row!], text, fields })))
     } catch (error) {
       // Callers get a rejected promise, never a throw, as from an async function.
       return Promise.reject(error)

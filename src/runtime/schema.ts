@@ -1,7 +1,7 @@
 import type { EntitySchema } from '@mikro-orm/core'
 import type { Clock } from '../core/clock.js'
 import type { Settings } from '../core/config.js'
-import { coreEntities, coreMigrations, Database, DEFAULT_DATABASE_URL, type MigrationEntry } from '../models/index.js'
+import { coreEntities, coreMigrations, Database, DEFAULT_DATABASE_URL, withExtraFields, type FieldsOwner, type MigrationEntry } from '../models/index.js'
 import { routingStrategyClass } from './routing/index.js'
 import { schedulerEntities, schedulerMigrations } from './scheduler/index.js'
 import { environment } from '../core/environment.js'
@@ -35,7 +35,8 @@ export function schemaOf(settings: Settings): { entities: EntitySchema<any, any>
     for (const entity of owner.entities ?? []) entities.add(entity)
     for (const migration of owner.migrations ?? []) if (!migrations.has(migration.name)) migrations.set(migration.name, migration)
   }
-  return { entities: [...entities], migrations: [...migrations.values()] }
+  // Contact and Connection carry the fields installed apps add to them (docs 12).
+  return { entities: withExtraFields([...entities], settings.apps as FieldsOwner[]), migrations: [...migrations.values()] }
 }
 
 /**

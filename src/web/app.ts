@@ -1,4 +1,4 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono'
+import { Hono, type Context } from 'hono'
 import type { BackendClass } from '../backends/base.js'
 import { FORM_INVALID, type FieldErrors, type InboundRequest } from '../backends/http/form.js'
 import type { Endpoint, HttpReceiving, InboundView, InboundViewFactory } from '../backends/http/view.js'
@@ -138,15 +138,11 @@ export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; 
   app.all('/backend/:name/', byName)
   app.all('/backend/:name', byName)
 
-  // The web pages, on their own paths: none of their middleware runs for the routes above.
+  // The web pages: one Hono app of their own behind one catch-all route, so their routes and
+  // middleware never weigh on the routes above (this router stays Hono's RegExpRouter).
   if (host.settings.web.pages) {
-    const around: MiddlewareHandler = async (c, next) => {
-      await tracked(async () => {
-        await next()
-        return c.res
-      })(c)
-    }
-    app.route('/', createSite(host, { around, stats: () => host.stats() }))
+    const site = createSite(host, { stats: () => host.stats() })
+    app.all('*', tracked((c) => site.fetch(c.req.raw, c.env)))
   }
 
   app.notFound(tracked((c) => c.text('Not Found', 404)))

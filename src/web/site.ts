@@ -3,7 +3,7 @@ import { Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import type { RouterServices } from '../apps/router.js'
-import { adminOptions, Backend, Connection, Contact, type AdminEntry, type AdminOptions } from '../models/index.js'
+import { adminOptions, Backend, Connection, Contact, extraFieldNames, type AdminEntry, type AdminOptions, type FieldsOwner } from '../models/index.js'
 import { accountsPages } from './accounts/pages.js'
 import { csrfProtection } from './accounts/csrf.js'
 import { sessionSecret } from './accounts/secret.js'
@@ -12,9 +12,12 @@ import { LoginThrottle } from './accounts/throttle.js'
 import { adminPages, staffRequired } from './admin/pages.js'
 import { adminPath } from './admin/registry.js'
 import type { HostStats, NavLink, PageModule, Site, SiteEnv } from './pages/context.js'
+import { CONTACT_SEARCH } from './pages/contact-picker.js'
+import { searchContacts } from './pages/contacts.js'
 import { dashboardPage } from './pages/dashboard.js'
 import { flashMiddleware } from './pages/flash.js'
 import { layoutRenderer } from './pages/layout.js'
+import { readableForm } from './pages/readable-form.js'
 import { STATIC_FILES, staticFiles } from './pages/static.js'
 
 /** The core entities in the admin, as RapidSMS registers them. */
@@ -25,8 +28,6 @@ const CORE_ADMIN: AdminOptions[] = [
 ]
 
 export interface SiteOptions {
-  /** Runs around every page request (the edge counts them in flight and logs them). */
-  around?: MiddlewareHandler
   stats?: () => HostStats
 }
 
@@ -38,20 +39,27 @@ function isPageModule(value: unknown): value is PageModule {
 function registrations(router: RouterServices): AdminOptions[] {
   const { settings } = router
   const owners = [...(settings.apps as { admin?: AdminEntry[] }[]), ...Object.values(settings.backends).map((b) => b.engine as { admin?: AdminEntry[] })]
-  const entries = [...CORE_ADMIN, ...owners.flatMap((o) => o.admin ?? []), ...(settings.admin as AdminEntry[])].map(adminOptions)
+  // The fields apps add to Contact and Connection (docs 12) are columns of their lists too.
+  const core = CORE_ADMIN.map((o) => {
+    const extra = o.entity === Contact ? extraFieldNames(settings.apps as FieldsOwner[], 'Contact') : o.entity === Connection ? extraFieldNames(settings.apps as FieldsOwner[], 'Connection') : []
+    return extra.length && o.list ? { ...o, list: [...o.list, ...extra] } : o
+  })
+  const entries = [...core, ...owners.flatMap((o) => o.admin ?? []), ...(settings.admin as AdminEntry[])].map(adminOptions)
   const seen = new Set<EntitySchema<any, any>>()
   return entries.filter((e) => !seen.has(e.entity) && seen.add(e.entity))
 }
 
 /**
- * The web pages as one Hono app, to mount beside the backend endpoints: `/accounts/`
+ * The web pages as one Hono app, to serve beside the backend endpoints: `/accounts/`
  * (login, logout), the dashboard at `/`, each installed app's pages at its path, the admin
  * at `/admin/`, and `/static/` (Bootstrap from its package: the pages make no request
- * beyond this site). Middleware is scoped to these paths only, so the backend endpoints
- * never run it. Every page but login needs a logged-in user; every form a CSRF token.
+ * beyond this site). The edge hands it what its own routes did not take, so the backend
+ * endpoints never run its middleware. Every page but login needs a logged-in user; every
+ * form a CSRF token.
  * @example
  * const edge = new Hono()
- * edge.route('/', createSite(host))
+ * const site = createSite(host)
+ * edge.all('*', (c) => site.fetch(c.req.raw, c.env))
  */
 export function createSite(router: RouterServices, options: SiteOptions = {}): Hono {
   const { settings } = router
@@ -83,7 +91,6 @@ export function createSite(router: RouterServices, options: SiteOptions = {}): H
   app.get('/static/*', staticFiles(STATIC_FILES))
 
   const common: MiddlewareHandler<SiteEnv>[] = [
-    ...(options.around ? [options.around] : []),
     async (c, next) => {
       c.set('site', site)
       await next()
@@ -104,6 +111,7 @@ export function createSite(router: RouterServices, options: SiteOptions = {}): H
       crossOriginEmbedderPolicy: false,
     }),
     bodyLimit({ maxSize: settings.web.uploadLimit, onError: (c) => c.text(`The upload is larger than ${Math.round(settings.web.uploadLimit / 1024 / 1024)} MB (web.uploadLimit).`, 413) }),
+    readableForm(),
     sessionMiddleware(),
     csrfProtection(),
     flashMiddleware(),
@@ -122,5 +130,9 @@ export function createSite(router: RouterServices, options: SiteOptions = {}): H
   app.get('/', dashboardPage(site))
   for (const module of pages) mount(module.path, guarded, module.create(site))
   mount('/admin/', [...guarded, staffRequired()], adminPages(site))
+  // The contact autocomplete of every page that picks contacts (Messaging, Dialogues).
+  app.use(CONTACT_SEARCH, ...guarded)
+  app.get(CONTACT_SEARCH, async (c) => c.json(await searchContacts(site.em().getKnex(), router.db.dialect, c.req.query('q') ?? '')))
+  app.notFound((c) => c.text('Not Found', 404))
   return app as unknown as Hono
 }

@@ -1,28 +1,16 @@
-import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { User } from '../../src/index.js'
 import { Database } from '../../src/models/index.js'
 import { scratchDatabase, type ScratchDatabase } from '../../src/testing/index.js'
 import { verifyPassword } from '../../src/web/accounts/password.js'
-import { BIN, rapidsms } from '../support/cli.js'
+import { rapidsms } from '../support/cli.js'
 import { testSchema } from '../support/database.js'
 
 const project = fileURLToPath(new URL('./fixtures/project/', import.meta.url))
 
 /** `rapidsms createsuperuser` with its answers typed on stdin, one line each. */
-function interactive(answers: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'createsuperuser'], { cwd: project, env: { ...process.env, ...env } })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.once('error', reject)
-    child.once('close', (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(answers.map((a) => `${a}\n`).join(''))
-  })
-}
+const interactive = (answers: string[], env: Record<string, string>) => rapidsms(['createsuperuser'], { cwd: project, env, input: answers.map((a) => `${a}\n`).join('') })
 
 describe('rapidsms createsuperuser', () => {
   let scratch: ScratchDatabase

@@ -60,6 +60,10 @@ describe('defineConfig', () => {
     expect(configError({ apps: [App], languages: [] }).key).toBe('languages')
   })
 
+  it.each([undefined, null, 'settings', 42, [], [{ projectName: 'x' }]])('refuses %j, which is not an object of settings, with a ConfigError', (settings) => {
+    expect(() => defineConfig(settings as never)).toThrow(new ConfigError('', 'expected an object of settings'))
+  })
+
   it('allows defaultResponse null (no reply)', () => {
     expect(defineConfig({ defaultResponse: null }).defaultResponse).toBeNull()
   })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import demo from '../../config/demo.config.js'
+import { SurveyResponse } from '../../examples/dialogues/models.js'
 import { Message } from '../../src/contrib/messagelog/index.js'
 import { BackendMessage } from '../../src/index.js'
 import { useRapidTest } from '../../src/testing/index.js'
@@ -36,6 +37,34 @@ describe('the demo project (npm start)', () => {
       1112223334 > ping
       1112223334 < pong
     `, { strict: true })
+  })
+})
+
+describe("the demo project's survey", () => {
+  const rapid = useRapidTest({ settings: demo, mockProjectBackends: true })
+
+  it('asks again for a name or a village longer than the 100 characters they are saved in, and saves one that fits, on every database', async () => {
+    const long = 'N'.repeat(101)
+    const name = 'é'.repeat(100)
+    await rapid.runScript(`
+      1112223333 > survey
+      1112223333 < Welcome to the health survey. What is your name?
+      1112223333 > ${long}
+      1112223333 < Please send your name, in at most 100 characters.
+      1112223333 > ${name}
+      1112223333 < Thanks, ${name}. How old are you?
+      1112223333 > 30
+      1112223333 < Are you male or female? Send M or F.
+      1112223333 > M
+      1112223333 < Which village do you live in?
+      1112223333 > ${'V'.repeat(101)}
+      1112223333 < Please send the name of your village, in at most 100 characters.
+      1112223333 > Kisumu
+      1112223333 < You are ${name}, 30, male, from Kisumu. Is this correct? Send YES or NO.
+      1112223333 > yes
+      1112223333 < Thank you, ${name}. Your answers are saved.
+    `, { strict: true })
+    expect((await rapid.em().find(SurveyResponse, {})).map((r) => [r.name, r.village])).toEqual([[name, 'Kisumu']])
   })
 })
 

@@ -13,6 +13,7 @@ import {
   send,
 } from '../../src/index.js'
 import { useRapidTest } from '../../src/testing/vitest.js'
+import { Message, MessageLogApp } from '../../src/contrib/messagelog/index.js'
 
 class Echoes extends AppBase {
   override handle(msg: IncomingMessage) {
@@ -177,5 +178,20 @@ describe('the queued router', () => {
     const error = await Host.start({ router: 'queued' }, { databaseUrl: 'sqlite::memory:' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConfigError)
     expect((error as InstanceType<typeof ConfigError>).key).toBe('router')
+  })
+})
+
+describe('text every database can store', () => {
+  const rapid = useRapidTest({ apps: [MessageLogApp, Echoes], backends: { db: { engine: DatabaseBackend } } })
+
+  it('a NUL or a lone surrogate in a received text or identity becomes U+FFFD, so the message is processed and logged on PostgreSQL too', async () => {
+    const msg = await receive('a\u0000b\ud800', { backend: { name: 'db' }, identity: '1\udc00' })
+    expect(msg.text).toBe('a\ufffdb\ufffd')
+    expect(msg.connections[0]!.identity).toBe('1\ufffd')
+    expect((await rapid.em().find(Message, {}, { orderBy: { id: 'asc' } })).map((m) => [m.direction, m.text])).toEqual([
+      ['I', 'a\ufffdb\ufffd'],
+      ['O', 'you said a\ufffdb\ufffd'],
+    ])
+    expect((await receive('again', { backend: { name: 'db' }, identity: '1\udc00' })).connections[0]!.id).toBe(msg.connections[0]!.id)
   })
 })

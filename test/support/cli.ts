@@ -9,8 +9,8 @@ export interface CliResult {
   stderr: string
 }
 
-/** Run `rapidsms ARGS` in `cwd` to completion. */
-export function rapidsms(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliResult> {
+/** Run `rapidsms ARGS` in `cwd` to completion; `input` is typed on its stdin. */
+export function rapidsms(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env } })
     let stdout = ''
@@ -19,6 +19,7 @@ export function rapidsms(args: string[], options: { cwd: string; env?: Record<st
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     child.once('error', reject)
     child.once('close', (code) => resolve({ code, stdout, stderr }))
+    child.stdin.end(options.input ?? '')
   })
 }
 

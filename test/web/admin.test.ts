@@ -121,3 +121,23 @@ describe('the admin', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
   })
 })
+
+describe('what the pages cannot read', () => {
+  it('a NUL character in a form field or a query parameter is a 400 naming it, and nothing is stored (PostgreSQL cannot store or compare one)', async () => {
+    const c = await loggedIn()
+    await c.get('/admin/rapidsms/contact/add/')
+    const added = await c.post('/admin/rapidsms/contact/add/', { name: 'a\u0000b', language: '' })
+    expect([added.status, added.html]).toEqual([400, '"name": Null characters are not allowed.'])
+    expect(await rapid.em().count(Contact, {})).toBe(0)
+    const search = await c.get('/admin/rapidsms/contact/?q=%00')
+    expect([search.status, search.html]).toEqual([400, '"q": Null characters are not allowed.'])
+  })
+
+  it('a form body that is not a valid multipart form is a 400 saying so', async () => {
+    const c = await loggedIn()
+    await c.get('/admin/rapidsms/contact/add/')
+    const response = await c.request('/admin/rapidsms/contact/add/', { method: 'POST', body: 'name=x', headers: { origin: c.origin, 'x-csrftoken': c.token, 'content-type': 'multipart/form-data' } })
+    expect([response.status, await response.text()]).toEqual([400, 'The body is not a valid multipart form: its Content-Type has no boundary.'])
+    expect(await rapid.em().count(Contact, {})).toBe(0)
+  })
+})

@@ -224,6 +224,12 @@ describe('generic HTTP backend view (section J)', () => {
     await nothingStored()
   })
 
+  it('bytes that are not HTTP after a whole request: its answer first, then the 400', async () => {
+    const response = await rawRequest(['GET /backend/http/?identity=1&text=first HTTP/1.1\r\nHost: x\r\n\r\nnot http at all\r\n\r\n'])
+    expect(response).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nOKHTTP\/1\.1 400 Bad Request\r\n[\s\S]*The request is not valid HTTP: /)
+    expect(rapid.inbound.map((m) => m.text)).toEqual(['first'])
+  })
+
   it('a chunked body over web.bodyLimit -> 413, nothing stored', async () => {
     const chunk = `identity=1&text=${'x'.repeat(3000)}`
     const chunked = (data: string) => `${data.length.toString(16)}\r\n${data}\r\n`

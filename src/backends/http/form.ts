@@ -1,5 +1,6 @@
 import type { MessageFields } from '../../core/messages/index.js'
 import { pythonStrip } from '../../core/python.js'
+import { wellFormed } from '../../core/text.js'
 import { decodeText } from './charset.js'
 
 /**
@@ -59,7 +60,8 @@ export const messages = {
 /**
  * Clean one text field as Django's CharField does: strip surrounding whitespace, refuse
  * NUL characters, enforce `required` (empty or blank is missing) and `maxLength` (counted in
- * characters, as the database columns count them). Returns the cleaned value, or records the
+ * characters, as the database columns count them). Lone surrogates (JSON can carry them)
+ * become U+FFFD, as the database would store them. Returns the cleaned value, or records the
  * error under `name` and returns undefined.
  */
 export function cleanChar(
@@ -69,7 +71,7 @@ export function cleanChar(
   options: { required?: boolean; maxLength?: number; strip?: boolean } = {},
 ): string | undefined {
   const { required = true, maxLength, strip = true } = options
-  const value = raw == null ? '' : strip ? pythonStrip(raw) : raw
+  const value = raw == null ? '' : wellFormed(strip ? pythonStrip(raw) : raw)
   if (value.includes('\u0000')) {
     errors[name] = messages.nullCharacters
     return undefined

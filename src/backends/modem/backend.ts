@@ -34,6 +34,7 @@ export class ModemBackend extends BackendBase {
   declare protected inbox: Inbox
   declare protected concatReference: number
   #link: ModemLink | undefined
+  #unsubscribe: (() => void) | undefined
 
   override configure(config: BackendConfig): void {
     this.options = modemOptions(config)
@@ -60,9 +61,12 @@ export class ModemBackend extends BackendBase {
       onStatusReport: (report) => this.#statusReport(report),
     })
     await this.#link.start()
+    // The host waits for messages in flight before it stops: none may wait for a modem that is away.
+    this.#unsubscribe = this.router.inspector.on('actor.stopping', (event) => event.kind === 'host' && this.#link?.drain())
   }
 
   override async stop(): Promise<void> {
+    this.#unsubscribe?.()
     await this.#link?.stop()
   }
 

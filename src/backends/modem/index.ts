@@ -11,6 +11,7 @@ export { ModemBackend }
 export { modemOptions, type ModemOptions } from './config.js'
 export { ModemSentPart, ModemInbox } from './models.js'
 export { probeModem, type ProbeReport } from './probe.js'
+export { ModemSendError } from './send-queue.js'
 export { AtChannel, type AtResponse } from './at/channel.js'
 export { AtError, AtTimeoutError, CMS_ERRORS, CME_ERRORS, isTemporaryCmsError } from './at/errors.js'
 export * from './pdu/index.js'

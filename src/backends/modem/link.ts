@@ -14,6 +14,8 @@ export interface ModemLink {
   /** Resolves with each part's TP-MR once the modem accepted them all. */
   send(parts: SubmitPdu[], onPart?: (sequence: number, reference: number) => void): Promise<number[]>
   whenReady(): Promise<void>
+  /** The host is stopping: what cannot be sent now (the modem away, a part waiting to retry) fails at once. */
+  drain(): void
   readonly state: string
 }
 

@@ -1,7 +1,14 @@
-import { IDENTITY_MAX } from '../../core/config.js'
+import { EXTERNAL_ID_MAX, IDENTITY_MAX } from '../../core/config.js'
 import { pythonStr } from '../../core/python.js'
 import { cleanChar, messages, type FieldErrors, type InboundMessage, type InboundRequest, type Parsed } from '../http/form.js'
 import type { InboundView } from '../http/view.js'
+
+/**
+ * The columns the fields end in: the sender is a connection's identity, the message id the
+ * external id the DatabaseRouter stores (RapidSMS's VumiForm has no limit on it, and its
+ * DatabaseRouter fails on a longer one).
+ */
+const MAX_LENGTH: Partial<Record<string, number>> = { from_addr: IDENTITY_MAX, message_id: EXTERNAL_ID_MAX }
 
 /** The fields of a Vumi message RapidSMS reads (VumiForm); all are kept on the message. */
 export const VUMI_REQUIRED = ['message_id', 'to_addr', 'from_addr', 'transport_name', 'transport_type'] as const
@@ -63,7 +70,7 @@ export function parseVumiInbound(request: InboundRequest): Parsed<InboundMessage
   const errors: FieldErrors = {}
   const fields: Record<string, string> = {}
   for (const name of VUMI_REQUIRED) {
-    const value = field(errors, name, body[name], name === 'from_addr' ? { maxLength: IDENTITY_MAX } : {})
+    const value = field(errors, name, body[name], { maxLength: MAX_LENGTH[name] })
     if (value !== undefined) fields[name] = value
   }
   for (const name of VUMI_OPTIONAL) {

@@ -12,16 +12,18 @@ export interface Answer<T> {
 }
 
 /**
- * Any text that is not empty once trimmed; its value is the trimmed text.
- * @example ask({ question: 'What is your name?', answer: text(), store: 'name', next: 'age' })
+ * Any text that is not empty once trimmed (and, with `maxLength`, of at most that many
+ * characters: the column it is saved in); its value is the trimmed text.
+ * @example ask({ question: 'What is your name?', answer: text({ maxLength: 100 }), store: 'name', next: 'age' })
  */
-export function text(examples: Partial<Answer<string>['examples']> = {}): Answer<string> {
+export function text(options: Partial<Answer<string>['examples']> & { maxLength?: number } = {}): Answer<string> {
+  const { maxLength } = options
   return {
     read: (reply) => {
       const value = pythonStrip(reply)
-      return value ? { value } : undefined
+      return value && (maxLength === undefined || [...value].length <= maxLength) ? { value } : undefined
     },
-    examples: { valid: examples.valid ?? ['Ann'], invalid: examples.invalid ?? [' '] },
+    examples: { valid: options.valid ?? ['Ann'], invalid: options.invalid ?? (maxLength === undefined ? [' '] : [' ', 'x'.repeat(maxLength + 1)]) },
   }
 }
 

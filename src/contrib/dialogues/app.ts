@@ -16,6 +16,7 @@ import { isDialogue, type Dialogue } from './define.js'
 import { beginSession, dueTimers, EXPIRY, stepSession, wakeAt, type SessionLimits, type StepOutcome, type StoredTimer } from './engine.js'
 import { REPLY, STOPPED } from './helpers.js'
 import { migrations } from './migrations/index.js'
+import { dialoguePages } from './pages.js'
 import { dialogueEntities } from './models.js'
 import { afterQuietHours, checkQuietHours } from './quiet-hours.js'
 import { SessionStore, type SessionRow } from './store.js'
@@ -96,6 +97,8 @@ export class DialogueApp extends AppBase {
   }
   static override entities = dialogueEntities
   static override migrations = migrations
+  // The class itself is what the pages find the installed app by.
+  static override pages = dialoguePages(this)
 
   readonly #byName = new Map<string, Dialogue>()
   readonly #stopWords: Set<string>
@@ -377,6 +380,25 @@ export class DialogueApp extends AppBase {
       this.router.inspector.emit('timer.dropped', { source: SOURCE, key: wake.key, at: wake.at, reason })
     }
     return true
+  }
+
+  /**
+   * End an active session from outside its conversation (the Dialogues page, a tool): as if
+   * its person had sent a stop word, in the session's conversation, so the machine's answer
+   * to `dialogue.stop` (if it has one) is sent and the session ends `interrupted`. Undefined
+   * when the session is not active (any more).
+   * @example await dialogues.endSession('3f9a...')
+   */
+  async endSession(sessionId: string): Promise<SessionRow | undefined> {
+    const found = await this.#store.byId(sessionId)
+    if (!found || found.status !== 'active') return undefined
+    const connection = await this.router.db.orm.em.fork().findOne(Connection, found.connectionId, { populate: ['backend', 'contact'] })
+    if (!connection) return undefined
+    return this.router.inConversation(connection, async () => {
+      const session = await this.#store.byId(sessionId)
+      if (!session || session.status !== 'active') return undefined
+      return this.#apply(session, { type: STOPPED }, { connection, unit: {} })
+    })
   }
 
   /** Send the texts of steps a stopped host had stored but not handed on. */

@@ -36,7 +36,9 @@ function digitValue(codePoint: number): number {
 }
 
 /**
- * Python's `int(text)`: the whole number the text spells, or NotANumber.
+ * Python's `int(text)`: the whole number the text spells, or NotANumber. The number is a
+ * JavaScript number: past 2^53 it is the nearest one, and one too large for a double (over
+ * 308 digits, where Python would still count) is NotANumber rather than Infinity.
  * @example parseInteger(' 42 ') // 42
  * @example parseInteger('٤٢') // 42
  */
@@ -47,5 +49,7 @@ export function parseInteger(text: string): number {
   // come in runs of ten code points from 0 to 9.
   let ascii = ''
   for (const c of stripped.normalize('NFKC').replaceAll('_', '')) ascii += c >= '0' && c <= '9' ? c : DIGIT.test(c) ? String(digitValue(c.codePointAt(0)!)) : c
-  return Number(ascii)
+  const value = Number(ascii)
+  if (!Number.isFinite(value)) throw new NotANumber(text)
+  return value
 }

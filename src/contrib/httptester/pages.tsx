@@ -1,11 +1,12 @@
 import { randomInt } from 'node:crypto'
+import { dateFromRow } from '../../models/index.js'
 import { Hono, type Context } from 'hono'
 import { DatabaseBackend, BackendMessage } from '../../backends/database/index.js'
 import { definePages, type Site, type SiteEnv } from '../../web/pages/context.js'
 import { flash } from '../../web/pages/flash.js'
 import { Field, Form, type FormErrors } from '../../web/pages/form.js'
 import { Time } from '../../web/pages/format.js'
-import { dateOf, keysetPage, pageRequest, type SortColumn } from '../../web/pages/keyset.js'
+import { keysetPage, pageRequest, type SortColumn } from '../../web/pages/keyset.js'
 import { DataTable, Pager, pagerLinks, type Column } from '../../web/pages/table.js'
 
 /** The backend the tester talks through (RapidSMS's name for it). */
@@ -83,7 +84,7 @@ function tester(site: Site): Hono<SiteEnv> {
   const show = async (c: Context<SiteEnv>, identity: string, errors: FormErrors = {}) => {
     const query = site.em().getKnex()('database_backendmessage').where('name', TESTER_BACKEND).select('id', 'date', 'direction', 'identity', 'text')
     const page = await keysetPage<Record<string, unknown>>(query, ORDER, 'desc', pageRequest((n) => c.req.query(n), ORDER), PAGE_SIZE, router.db.dialect)
-    const rows = page.rows.map((r) => ({ id: Number(r.id), date: dateOf(r.date), direction: String(r.direction), identity: String(r.identity), text: String(r.text) }))
+    const rows = page.rows.map((r) => ({ id: Number(r.id), date: dateFromRow(r.date)!, direction: String(r.direction), identity: String(r.identity), text: String(r.text) }))
     return c.render(<TesterPage c={c} identity={identity} rows={rows} links={pagerLinks(c.req.url, page)} errors={errors} ready={ready()} />, { title: 'Message Tester' })
   }
 

@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/knex'
-import type { Dialect } from '../../models/index.js'
-import { dateOf, decodeCursor, keysetPage, type KeysetPage, type PageRequest, type SortColumn } from '../../web/pages/keyset.js'
+import { dateFromRow, type Dialect } from '../../models/index.js'
+import { decodeCursor, keysetPage, type KeysetPage, type PageRequest, type SortColumn } from '../../web/pages/keyset.js'
 import { byteOrder, likePattern } from '../../web/pages/search.js'
 import type { Direction } from './models.js'
 
@@ -88,7 +88,7 @@ async function lines(knex: Knex, rows: Record<string, unknown>[]): Promise<LogLi
     const connection = row.connection_id === null ? undefined : links.get(Number(row.connection_id))
     return {
       id: Number(row.id),
-      date: dateOf(row.date),
+      date: dateFromRow(row.date)!,
       direction: row.direction as Direction,
       text: String(row.text),
       contactId,

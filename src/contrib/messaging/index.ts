@@ -1,3 +1,3 @@
 /** rapidsms/contrib/messaging: send a message to contacts from a web page (docs 21.7). */
 export { MessagingApp } from './app.js'
-export { messagingPages, sendToContacts, searchRecipients, type Recipient, type SendResult } from './pages.js'
+export { messagingPages, sendToContacts, type SendResult } from './pages.js'

@@ -6,9 +6,8 @@ import { Contact, defaultConnection } from '../../models/index.js'
 import { definePages, type Site, type SiteEnv } from '../../web/pages/context.js'
 import { flash } from '../../web/pages/flash.js'
 import { Field, Form, type FormErrors } from '../../web/pages/form.js'
-import { searchRecipients, type Recipient } from './recipients.js'
-
-export { searchRecipients, type Recipient }
+import { ContactPicker, pickedIds } from '../../web/pages/contact-picker.js'
+import type { Recipient } from '../../web/pages/contacts.js'
 
 /** What became of the message for one recipient: sent, or why not. */
 export interface SendResult {
@@ -68,41 +67,7 @@ function MessagingPage({ text, chosen, errors }: { text: string; chosen: Recipie
     <div class="row">
       <div class="col-12 col-lg-8 col-xl-6">
         <Form action="/messaging/" aria-label="Send a message">
-          <div class="mb-3 autocomplete" data-autocomplete="/messaging/contacts.json" data-name="recipients" data-chosen="chosen-recipients">
-            <label class="form-label" for="recipient-search">
-              Recipients
-            </label>
-            <ul id="chosen-recipients" class="list-inline mb-2" aria-label="Chosen recipients">
-              {chosen.map((r) => (
-                <li class="list-inline-item badge text-bg-secondary fs-6 fw-normal mb-1">
-                  <span>{r.label}</span>
-                  <input type="hidden" name="recipients" value={String(r.id)} />
-                </li>
-              ))}
-            </ul>
-            <input
-              id="recipient-search"
-              class={`form-control${errors.recipients ? ' is-invalid' : ''}`}
-              type="text"
-              role="combobox"
-              aria-autocomplete="list"
-              aria-expanded="false"
-              aria-controls="recipient-options"
-              aria-describedby={`recipient-help${errors.recipients ? ' recipient-error' : ''}`}
-              autocomplete="off"
-              placeholder="Type a name or a number"
-            />
-            <ul id="recipient-options" class="list-group autocomplete-list shadow" role="listbox" aria-label="Matching contacts" hidden></ul>
-            <div id="recipient-help" class="form-text">
-              Each gets the message on their default connection (their first).
-            </div>
-            <div class="visually-hidden" role="status" data-status></div>
-            {errors.recipients && (
-              <div id="recipient-error" class="invalid-feedback d-block">
-                {errors.recipients}
-              </div>
-            )}
-          </div>
+          <ContactPicker name="recipients" label="Recipients" chosen={chosen} help="Each gets the message on their default connection (their first)." error={errors.recipients} />
           <Field field={{ name: 'text', label: 'Message', type: 'textarea', rows: 5, value: text, required: true, attrs: { 'aria-describedby': 'segment-counter' } }} error={errors.text} />
           <p id="segment-counter" class="form-text segment-counter" aria-live="polite">
             {counterText(text)}
@@ -124,12 +89,10 @@ function messaging(site: Site): Hono<SiteEnv> {
 
   app.get('/', (c) => render(c, '', [], {}))
 
-  app.get('/contacts.json', async (c) => c.json(await searchRecipients(site.em().getKnex(), router.db.dialect, c.req.query('q') ?? '')))
-
   app.post('/', async (c) => {
     const body = await c.req.parseBody({ all: true })
     const text = typeof body.text === 'string' ? body.text : ''
-    const ids = [...new Set([body.recipients ?? []].flat().map((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN)).filter(Number.isSafeInteger))]
+    const ids = pickedIds(body, 'recipients')
     const errors: FormErrors = {}
     if (!text.trim()) errors.text = 'This field is required.'
     if (!ids.length) errors.recipients = 'Choose at least one recipient.'

@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/knex'
 import { Hono, type Context } from 'hono'
 import { BACKEND_NAME_MAX, IDENTITY_MAX } from '../../core/config.js'
-import { Backend, backendRow, Connection, Contact } from '../../models/index.js'
+import { Backend, backendRow, Connection, Contact, extraFieldNames, type FieldsOwner } from '../../models/index.js'
+import { AdminCell, AdminInput, formValue, readForm } from '../../web/admin/fields.js'
+import { adminModels, type AdminField, type AdminModel } from '../../web/admin/registry.js'
 import { definePages, type Site, type SiteEnv } from '../../web/pages/context.js'
 import { flash } from '../../web/pages/flash.js'
 import { Field, Form, FormError, type FormErrors } from '../../web/pages/form.js'
@@ -37,6 +39,21 @@ interface ContactLine {
   name: string
   language: string
   connections: string[]
+  /** The fields apps add to Contact (docs 12), by name. */
+  extra: Record<string, unknown>
+}
+
+/** The Contact fields installed apps add (extensible models, docs 12), as the admin reads and draws them. */
+interface ExtraFields {
+  model: AdminModel
+  fields: AdminField[]
+}
+
+function extraFields(site: Site): ExtraFields | undefined {
+  const names = extraFieldNames(site.router.settings.apps as FieldsOwner[], 'Contact')
+  const model = names.length ? adminModels(site).find((m) => m.meta.className === 'Contact') : undefined
+  const fields = model ? names.map((n) => model.fields.find((f) => f.name === n)).filter((f): f is AdminField => f !== undefined && f.editable) : []
+  return model && fields.length ? { model: { ...model, fields }, fields } : undefined
 }
 
 const columns: Column<ContactLine>[] = [
@@ -60,7 +77,7 @@ interface ConnectionRow {
   remove: boolean
 }
 
-function ContactForm({ action, name, language, rows, errors, backends, languages, contactId }: { action: string; name: string; language: string; rows: ConnectionRow[]; errors: FormErrors; backends: string[]; languages: readonly (readonly [string, string])[]; contactId?: number }) {
+function ContactForm({ action, name, language, rows, errors, backends, languages, contactId, extras = [] }: { action: string; name: string; language: string; rows: ConnectionRow[]; errors: FormErrors; backends: string[]; languages: readonly (readonly [string, string])[]; contactId?: number; extras?: { field: AdminField; value: string | boolean }[] }) {
   return (
     <>
       <Form action={action} aria-label="Contact">
@@ -72,6 +89,9 @@ function ContactForm({ action, name, language, rows, errors, backends, languages
         <FormError errors={errors} />
         <Field field={{ name: 'name', label: 'Name', value: name, maxLength: NAME_MAX }} error={errors.name} />
         <Field field={{ name: 'language', label: 'Language', type: 'select', value: language, options: [['', '(the project’s)'], ...languages.map(([code, label]) => [code, `${label} (${code})`] as [string, string])] }} error={errors.language} />
+        {extras.map(({ field, value }) => (
+          <AdminInput field={field} value={value} error={errors[field.name]} />
+        ))}
         <fieldset class="mb-3">
           <legend class="h6">Connections</legend>
           {rows.map((row) => (
@@ -167,11 +187,13 @@ function registration(site: Site): Hono<SiteEnv> {
   const app = new Hono<SiteEnv>()
   const { router } = site
   const languages = languagesOf(router.settings)
+  let extra: ExtraFields | undefined | null = null
+  const extras = () => (extra === null ? (extra = extraFields(site)) : extra)
 
   app.get('/', async (c) => {
     const knex = site.em().getKnex()
     const q = (c.req.query('q') ?? '').trim()
-    const query = knex({ c: 'rapidsms_contact' }).select('c.id', 'c.name', 'c.language')
+    const query = knex({ c: 'rapidsms_contact' }).select('c.id', 'c.name', 'c.language', ...(extras()?.fields ?? []).map((f) => ({ [f.name]: `c.${f.column}` })))
     if (q) {
       const pattern = likePattern(q, 'contains')
       query.where((w) => w.whereRaw(`lower(c.name) like ? escape '\\'`, [pattern]).orWhereIn('c.id', knex('rapidsms_connection').whereRaw(`${byteOrder(router.db.dialect, 'identity')} like ? escape '\\'`, [likePattern(q, 'prefix', false)]).whereNotNull('contact_id').select('contact_id')))
@@ -186,7 +208,9 @@ function registration(site: Site): Hono<SiteEnv> {
       name: String(r.name),
       language: String(r.language),
       connections: connections.filter((cn) => Number(cn.contact_id) === Number(r.id)).map((cn) => `${cn.backend}: ${cn.identity}`),
+      extra: Object.fromEntries((extras()?.fields ?? []).map((f) => [f.name, f.kind === 'boolean' && r[f.name] !== null ? Boolean(Number(r[f.name]) || r[f.name] === true) : r[f.name]])),
     }))
+    const listColumns: Column<ContactLine>[] = [...columns.slice(0, 2), ...(extras()?.fields ?? []).map((f) => ({ label: f.label, cell: (line: ContactLine) => <AdminCell field={f} row={line.extra} /> })), ...columns.slice(2)]
     const links = pagerLinks(c.req.url, page)
     return c.render(
       <>
@@ -200,7 +224,7 @@ function registration(site: Site): Hono<SiteEnv> {
             Search
           </button>
         </form>
-        <DataTable caption="Contacts, newest first" columns={columns} rows={rows} empty={q ? `No contact matches “${q}”.` : 'No contacts yet.'} id="contacts" />
+        <DataTable caption="Contacts, newest first" columns={listColumns} rows={rows} empty={q ? `No contact matches “${q}”.` : 'No contacts yet.'} id="contacts" />
         <Pager prev={links.prev} next={links.next} prevLabel="« Newer" nextLabel="Older »" />
       </>,
       { title: 'Registration' },
@@ -219,14 +243,24 @@ function registration(site: Site): Hono<SiteEnv> {
     }))
   }
 
-  const renderForm = async (c: Context<SiteEnv>, contact: { id?: number; name: string; language: string }, rows: ConnectionRow[], errors: FormErrors) => {
+  const renderForm = async (c: Context<SiteEnv>, contact: { id?: number; name: string; language: string; [field: string]: unknown }, rows: ConnectionRow[], errors: FormErrors) => {
     const backends = await backendNames(site, site.em())
     if (!rows.some((r) => r.key === 'new')) rows = [...rows, { key: 'new', backend: '', identity: '', remove: false }]
     const action = contact.id === undefined ? '/registration/add/' : `/registration/${contact.id}/edit/`
     return c.render(
       <>
         <SubNav active={contact.id === undefined ? 'add' : 'list'} />
-        <ContactForm action={action} name={contact.name} language={contact.language} rows={rows} errors={errors} backends={backends} languages={languages} contactId={contact.id} />
+        <ContactForm
+          action={action}
+          name={contact.name}
+          language={contact.language}
+          rows={rows}
+          errors={errors}
+          backends={backends}
+          languages={languages}
+          contactId={contact.id}
+          extras={(extras()?.fields ?? []).map((field) => ({ field, value: formValue(field, contact[field.name] ?? (contact.id === undefined ? (extras()!.model.meta.properties as Record<string, { default?: unknown }>)[field.name]?.default : undefined)) }))}
+        />
       </>,
       { title: contact.id === undefined ? 'Add Contact' : `Edit ${contact.name || `contact ${contact.id}`}` },
     )
@@ -251,7 +285,8 @@ function registration(site: Site): Hono<SiteEnv> {
     const name = typeof body.name === 'string' ? body.name.trim() : ''
     const language = typeof body.language === 'string' ? body.language : ''
     const rows = connectionRows(body)
-    const errors: FormErrors = {}
+    const extra = extras() ? await readForm(em, extras()!.model, body) : { values: {}, errors: {}, raw: {} }
+    const errors: FormErrors = { ...extra.errors }
     if ([...name].length > NAME_MAX) errors.name = `Ensure this value has at most ${NAME_MAX} characters (it has ${[...name].length}).`
     if (language && !languages.some(([code]) => code === language)) errors.language = `Select a valid choice. ${language} is not one of the available choices.`
     const backends = await backendNames(site, em)
@@ -276,12 +311,12 @@ function registration(site: Site): Hono<SiteEnv> {
     }
     if (Object.keys(errors).length) {
       c.status(400)
-      return renderForm(c, { id, name, language }, rows, errors)
+      return renderForm(c, { ...extra.raw, id, name, language }, rows, errors)
     }
     const now = router.clock.date()
     await em.transactional(async (tx) => {
-      const contact = existing ? tx.merge(existing) : tx.create(Contact, { name, language, createdOn: now, modifiedOn: now })
-      tx.assign(contact, { name, language })
+      const contact = existing ? tx.merge(existing) : tx.create(Contact, { name, language, createdOn: now, modifiedOn: now, ...extra.values })
+      tx.assign(contact, { name, language, ...extra.values })
       for (const row of rows) if (row.remove && row.id !== undefined) tx.remove(tx.getReference(Connection, row.id))
       for (const { row, link } of plan) {
         const backend = await backendRow(tx, row.backend)

@@ -207,7 +207,13 @@ export function adminPages(site: Site): Hono<SiteEnv> {
       em.assign(existing, values)
       row = existing as Record<string, unknown>
     } else row = em.create(model.meta.className, values) as Record<string, unknown>
-    await em.flush()
+    try {
+      await em.flush()
+    } catch (error) {
+      // A rule of the database the form could not check (a foreign key, a check): said, not a 500.
+      c.status(400)
+      return render(c, model, raw, { __all__: `The database refused it: ${(error as Error).message.split('\n')[0]}` }, action, id === undefined ? `Add ${model.verboseName}` : `Change ${model.verboseName}`, id)
+    }
     flash(c, 'success', `${quoted(model, row)} was ${existing ? 'changed' : 'added'} successfully.`)
     return c.redirect(model.path, 302)
   }
@@ -269,7 +275,12 @@ export function adminPages(site: Site): Hono<SiteEnv> {
     const found = await deleting(c)
     if (!found) return notFound(c)
     const { model, row, em } = found
-    await em.remove(row).flush()
+    try {
+      await em.remove(row).flush()
+    } catch (error) {
+      flash(c, 'danger', `${quoted(model, row)} could not be deleted: ${(error as Error).message.split('\n')[0]}`)
+      return c.redirect(`${model.path}${c.req.param('id')}/change/`, 302)
+    }
     flash(c, 'success', `${quoted(model, row)} was deleted successfully.`)
     return c.redirect(model.path, 302)
   })

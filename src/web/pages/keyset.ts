@@ -49,11 +49,6 @@ export function pageRequest(query: (name: string) => string | undefined, order: 
   return before ? { before } : {}
 }
 
-/** A value read from a date column: a Date, epoch milliseconds (SQLite) or PostgreSQL's text. */
-export function dateOf(value: unknown): Date {
-  return value instanceof Date ? value : typeof value === 'number' ? new Date(value) : /^\d+$/.test(String(value)) ? new Date(Number(value)) : new Date(String(value))
-}
-
 // A cursor keeps a date as the database gave it (SQLite's milliseconds, PostgreSQL's text
 // with its microseconds), so the next page starts exactly after the last row.
 function cursorValue(column: SortColumn, value: unknown): string | number {

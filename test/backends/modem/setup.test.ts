@@ -120,3 +120,24 @@ describe('long messages whose parts do not all come', () => {
     await eventually(() => sim.count() === 0, 'both parts deleted')
   })
 })
+
+describe('stopping the host (Ctrl-C)', () => {
+  it('does not wait for a message the unplugged modem cannot send', async () => {
+    const clock = new FakeClock()
+    const project = await startModemProject({ clock })
+    const { pty, host, link } = project
+    try {
+      await pty.unplug()
+      await advanceUntil(clock, () => link.state === 'reconnecting', 'the backend noticing')
+      const [connection] = await host.lookupConnections('modem', ['+254700000007'])
+      const sending = host.send('never sent', connection!)
+      await eventually(() => link.queued === 1, 'the message waiting')
+      await host.stop()
+      await sending
+      expect(host.backends.get('modem')!.failed).toBe(1)
+      expect(link.queued).toBe(0)
+    } finally {
+      await project.close()
+    }
+  })
+})

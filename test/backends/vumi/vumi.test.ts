@@ -85,6 +85,15 @@ describe('Vumi inbound (behaviour 65)', () => {
     expect(shallow.ok && shallow.value.text).toBe("[[['a']]]")
   })
 
+  it('a lone surrogate (a JSON escape can carry one) becomes U+FFFD, as the database would store it', () => {
+    const parsed = parseVumiInbound(post(JSON.stringify({ ...message, from_addr: 'a\ud800', content: 'x\udc00y' })))
+    expect(parsed.ok && [parsed.value.identity, parsed.value.text]).toEqual(['a\ufffd', 'x\ufffdy'])
+  })
+
+  it('a message_id longer than the external id the DatabaseRouter stores (1024) is refused', () => {
+    expect(parseVumiInbound(post({ ...message, message_id: 'm'.repeat(1025) }))).toEqual({ ok: false, errors: { message_id: 'Ensure this value has at most 1024 characters (it has 1025).' } })
+  })
+
   it('reads JSON whatever the content type', () => {
     expect(parseVumiInbound(post(message, 'application/x-www-form-urlencoded')).ok).toBe(true)
     expect(parseVumiInbound(post(message, undefined as never)).ok).toBe(true)

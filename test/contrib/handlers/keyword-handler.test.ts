@@ -149,6 +149,11 @@ describe('errors raised by handle (behaviour 34)', () => {
     expect(await LookupHandler.test('number ٤a')).toEqual(['Not a valid number: ٤a'])
   })
 
+  it('a number too large for a JavaScript number is not a valid number (not Infinity)', async () => {
+    expect(await LookupHandler.test(`number ${'9'.repeat(308)}`)).toEqual([String(Number('9'.repeat(308)) + 1)])
+    expect(await LookupHandler.test(`number ${'9'.repeat(309)}`)).toEqual([`Not a valid number: ${'9'.repeat(309)}`])
+  })
+
   it('a number Python would quote with double quotes is not answered: its error propagates, as in RapidSMS', async () => {
     // Python's own message: the text as repr() writes it.
     await expect(LookupHandler.test("number it's")).rejects.toThrow(`invalid literal for int() with base 10: "it's"`)

@@ -76,7 +76,7 @@ describe('the Messaging page', () => {
     await contact('Bob', 'message_tester', '254711111111')
     await contact('Joanna')
     const c = await loggedIn()
-    const json = async (q: string) => ((await (await c.request(`/messaging/contacts.json?q=${encodeURIComponent(q)}`)).json()) as { name: string; label: string }[]).map((r) => r.label)
+    const json = async (q: string) => ((await (await c.request(`/contacts/search.json?q=${encodeURIComponent(q)}`)).json()) as { name: string; label: string }[]).map((r) => r.label)
     expect(await json('ANN')).toEqual(['ann (message_tester: 254700000002)', 'Annette (message_tester: 254700000001)'])
     expect(await json('2547000')).toEqual(['Annette (message_tester: 254700000001)', 'ann (message_tester: 254700000002)'])
     expect(await json('jo')).toEqual(['Joanna (no connection)'])

@@ -26,6 +26,21 @@ describe('REGISTER (behaviours 44-45)', () => {
     expect(await rapid.em().count(Contact, { name })).toBe(1)
   })
 
+  it('a name longer than the contact column holds is refused with an error reply, on every database, and no contact is made', async () => {
+    const name = 'é'.repeat(101)
+    await rapid.runScript(`
+      8005551212 > join ${name}
+      8005551212 < Sorry, a name can have at most 100 characters.
+    `, { strict: true })
+    expect(rapid.outbound.at(-1)).toBeInstanceOf(ErrorMessage)
+    expect(await rapid.em().count(Contact, {})).toBe(0)
+    expect(rapid.router.stats().appErrors).toBe(0)
+    await rapid.runScript(`
+      8005551212 > join ${'é'.repeat(100)}
+      8005551212 < Thank you for registering, ${'é'.repeat(100)}!
+    `, { strict: true })
+  })
+
   it.each(['register', 'reg', 'join', 'JOIN  '])('%j alone gets the help text', async (text) => {
     expect(await RegisterHandler.test(text)).toEqual(['To register, send JOIN <NAME>'])
   })

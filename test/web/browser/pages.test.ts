@@ -95,7 +95,7 @@ describe('the pages in a browser', () => {
     await page.goto(`${harness.edge.url}/messaging/`)
     await page.getByRole('combobox', { name: 'Recipients' }).fill('<scr')
     await expect.poll(() => page.getByRole('option').first().textContent()).toBe(`${XSS} (message_tester: 999000)`)
-    expect(await page.locator('#recipient-options script').count()).toBe(0)
+    expect(await page.locator('#recipients-options script').count()).toBe(0)
     expect(dialogs).toEqual([])
     await page.context().close()
   }, 90_000)

@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core'
 import { Connection } from '../../../models/index.js'
+import { EXTERNAL_ID_MAX } from '../../../core/config.js'
 
 /**
  * Statuses of DatabaseRouter messages and transmissions (RapidSMS's STATUS_CHOICES):
@@ -26,7 +27,7 @@ export const DbMessage = defineEntity({
     direction: p.string().length(1).index(),
     text: p.text(),
     /** The gateway's id of an incoming message (`fields.external_id`). */
-    externalId: p.string().length(1024).default(''),
+    externalId: p.string().length(EXTERNAL_ID_MAX).default(''),
     /** For replies: the incoming message they answer. */
     inResponseTo: () => p.manyToOne(DbMessage).nullable().deleteRule('cascade').index(),
   }),

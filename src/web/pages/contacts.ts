@@ -1,8 +1,8 @@
 import type { Knex } from '@mikro-orm/knex'
 import type { Dialect } from '../../models/index.js'
-import { byteOrder, likePattern } from '../../web/pages/search.js'
+import { byteOrder, likePattern } from './search.js'
 
-/** A contact the autocomplete offers: its id, and a label with its default connection. */
+/** A contact the pages' autocomplete offers: its id, and a label with its default connection. */
 export interface Recipient {
   id: number
   name: string
@@ -17,9 +17,9 @@ export interface Recipient {
  * matches first, in byte order, then identity matches. One query, whose two lookups go
  * through an index each (lower(name) and identity, compared byte by byte), so it stays fast
  * at a hundred thousand contacts.
- * @example await searchRecipients(em.getKnex(), 'postgresql', 'ann')  // [{ id: 7, name: 'Ann', identity: '111', backend: 'message_tester', label: 'Ann (message_tester: 111)' }]
+ * @example await searchContacts(em.getKnex(), 'postgresql', 'ann')  // [{ id: 7, name: 'Ann', identity: '111', backend: 'message_tester', label: 'Ann (message_tester: 111)' }]
  */
-export async function searchRecipients(knex: Knex, dialect: Dialect, q: string, limit = 10): Promise<Recipient[]> {
+export async function searchContacts(knex: Knex, dialect: Dialect, q: string, limit = 10): Promise<Recipient[]> {
   const query = q.trim()
   if (!query) return []
   // The same expressions as the indexes (see Contact and Connection): range scans that stop at `limit`.
