@@ -14,8 +14,8 @@ interface SchemaOwner {
 
 /**
  * Every table a project needs and the migrations that create them: core first (with the
- * scheduler's stored tasks and the bulk jobs), the routing strategy's (the DatabaseRouter's db_message and
- * db_transmission), then each configured backend's, each installed app's, and the project's
+ * scheduler's stored tasks and the bulk jobs), the routing strategy's (the DatabaseRouter's
+ * db_message and db_transmission), then each configured backend's, each installed app's, and the project's
  * own (duplicates once).
  */
 export function schemaOf(settings: Settings): { entities: EntitySchema<any, any>[]; migrations: MigrationEntry[] } {
