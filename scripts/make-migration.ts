@@ -58,6 +58,12 @@ const modules: Record<string, Module> = {
     own: async () => (await import('../src/runtime/scheduler/migrations/index.js')).migrations,
     folder: 'src/runtime/scheduler/migrations',
   },
+  bulk: {
+    entities: async () => (await import('../src/runtime/bulk/models.js')).bulkEntities,
+    before: async () => coreMigrations,
+    own: async () => (await import('../src/runtime/bulk/migrations/index.js')).migrations,
+    folder: 'src/runtime/bulk/migrations',
+  },
   dialogues: {
     entities: async () => (await import('../src/contrib/dialogues/models.js')).dialogueEntities,
     before: async () => coreMigrations,
