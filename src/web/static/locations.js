@@ -23,6 +23,7 @@ function start(element) {
   map.attributionControl.setPrefix('Leaflet')
   map.attributionControl.addAttribution('Outlines: Natural Earth')
   map.setView([0, 20], 2)
+  L.control.scale({ imperial: false }).addTo(map)
 
   const outline = L.geoJSON(null, { interactive: false, style: { className: 'map-country', color: '#6c757d', weight: 0.8, fillColor: '#f8f9fa', fillOpacity: 1 } }).addTo(map)
   const shown = L.layerGroup().addTo(map)
@@ -63,10 +64,11 @@ function start(element) {
   }
   const located = (fs) => fs.filter((f) => f.geometry)
 
-  const fit = (fs) => {
+  // All the locations: close enough to see the countries' borders; one and its children: close enough to tell them apart.
+  const fit = (fs, maxZoom) => {
     const points = located(fs).map((f) => [f.geometry.coordinates[1], f.geometry.coordinates[0]])
-    if (points.length === 1) map.setView(points[0], Math.max(map.getZoom(), 8))
-    else if (points.length) map.fitBounds(points, { padding: [24, 24], maxZoom: 10 })
+    if (points.length === 1) map.setView(points[0], Math.max(map.getZoom(), Math.min(maxZoom, 8)))
+    else if (points.length) map.fitBounds(points, { padding: [24, 24], maxZoom })
   }
 
   const link = (id, name) => {
@@ -94,10 +96,11 @@ function start(element) {
     return li
   }
 
+  // The selected location and its children are drawn by the selection layer, not twice.
+  let inSelection = new Set()
   const drawShown = () => {
     shown.clearLayers()
-    for (const f of located(features)) shown.addLayer(marker(f, 'is-shown'))
-    element.dataset.shown = String(located(features).length)
+    for (const f of located(features)) if (!inSelection.has(f.id)) shown.addLayer(marker(f, 'is-shown'))
   }
 
   const drawList = (data) => {
@@ -126,7 +129,7 @@ function start(element) {
     features = data.features
     drawShown()
     drawList(data)
-    if (fitAll && selected === undefined) fit(features)
+    if (fitAll && selected === undefined) fit(features, 7)
     element.dataset.ready = 'true'
   }
 
@@ -194,7 +197,9 @@ function start(element) {
     selection.clearLayers()
     for (const f of located(data.children.features)) selection.addLayer(marker(f, 'is-child'))
     if (data.location.geometry) selection.addLayer(marker(data.location, 'is-selected'))
-    fit([data.location, ...data.children.features])
+    inSelection = new Set([data.location.id, ...data.children.features.map((f) => f.id)])
+    drawShown()
+    fit([data.location, ...data.children.features], 10)
     if (push) history.pushState({ location: selected }, '', linkHref(selected))
     element.dataset.selected = String(selected)
   }
