@@ -50,6 +50,11 @@ export class MessagePipeline {
 
   constructor(private readonly options: PipelineOptions) {}
 
+  /** Does any app take part in the outgoing phase (so it sees each outgoing message's connections)? */
+  get hasOutgoingApps(): boolean {
+    return !this.options.disablePhases && this.options.apps.some((actor) => implementsPhase(actor.app, 'outgoing'))
+  }
+
   /** Run an incoming message through its phases and send its replies. */
   async receive(msg: IncomingMessage): Promise<void> {
     const { inspector } = this.options

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { BackendSendError, BulkInputError, BulkJobBusyError, Host, IdempotencyConflictError, MockBackend, type BulkRecipientInput, type UserSettings } from '../../src/index.js'
+import { AppBase, BackendSendError, BulkInputError, BulkJobBusyError, Contact, Host, IdempotencyConflictError, linkContact, MockBackend, type BulkRecipientInput, type Connection, type OutgoingMessage, type UserSettings } from '../../src/index.js'
 import type { Clock } from '../../src/core/clock.js'
 import { FakeClock, scratchDatabase, type ScratchDatabase } from '../../src/testing/index.js'
 
@@ -139,6 +139,47 @@ describe('sendBulk()', () => {
     await expect(host.sendBulk('', people(1))).rejects.toThrow('text: the text is empty')
     await expect(host.sendBulk('hi', people(1), { idempotencyKey: 'k'.repeat(201) })).rejects.toThrow('idempotencyKey: expected 1 to 200 characters')
     expect(outbox(host, 'a')).toEqual([])
+  })
+})
+
+describe('the outgoing phase', () => {
+  /** Sees each outgoing message: its connections' rows and contacts; cancels texts saying "cancel". */
+  class Watcher extends AppBase {
+    static seen: [string, (string | null)[], number[]][] = []
+    override outgoing(msg: OutgoingMessage): boolean {
+      const connections = msg.connections as Connection[]
+      Watcher.seen.push([msg.text, connections.map((c) => c.contact?.name ?? null), connections.map((c) => c.id)])
+      return msg.text !== 'cancel'
+    }
+  }
+
+  it('each batch passes it once, its connections as rows with their contacts; a batch an app cancels is E', async () => {
+    Watcher.seen = []
+    const host = await startHost({ apps: [Watcher] })
+    const [ann] = await host.lookupConnections('a', ['6000'])
+    const em = host.db.orm.em.fork()
+    const contact = em.create(Contact, { name: 'Ann', language: '' })
+    await em.flush()
+    await linkContact(em as never, ann!, contact)
+    const result = await host.sendBulk('hello', [...people(3, 'a', 6000), { backend: 'a', identity: '6003' }])
+    expect(result).toMatchObject({ status: 'done', sent: 4 })
+    // Batches go through the phase side by side (and to the backend in order).
+    const seen = [...Watcher.seen].sort((a, b) => a[2][0]! - b[2][0]!)
+    expect(seen.map(([text, contacts]) => [text, contacts])).toEqual([
+      ['hello', ['Ann', null, null]],
+      ['hello', [null]],
+    ])
+    // Every recipient has a connection row: those there already, and those made for the job.
+    const rows = await host.lookupConnections('a', ['6000', '6001', '6002', '6003'])
+    expect(seen.flatMap(([, , ids]) => ids)).toEqual(rows.map((c) => c.id))
+
+    const cancelled = await host.sendBulk('cancel', people(2, 'a', 6000))
+    expect(cancelled).toMatchObject({ status: 'done', sent: 0, failed: 2 })
+    expect((await recipients(host, cancelled.jobId)).map((r) => r.slice(2))).toEqual([
+      ['E', 'cancelled by an app in the outgoing phase'],
+      ['E', 'cancelled by an app in the outgoing phase'],
+    ])
+    expect(outbox(host, 'a').map((m) => m.text)).toEqual(['hello', 'hello'])
   })
 })
 
@@ -282,13 +323,14 @@ describe('stopping, pausing, resuming', () => {
     expect(outbox(other, 'a').flatMap((m) => m.identities)).toEqual(['1002', '1003', '1004', '1005'])
   })
 
-  it('a job whose runner died is taken over at once; recipients in flight then are sent again, the sent ones never', async () => {
+  it('a job whose runner died is taken over at once; the recipients not marked sent are sent, the sent ones never', async () => {
     const host = await startHost({}, { resumeBulk: false })
     const done = await host.sendBulk('crash', people(6), { idempotencyKey: 'crash-1' })
-    // As a killed process leaves it: sending, its runner gone, two sent, one in flight, three queued.
+    // As a killed process leaves it: sending, its runner gone, two sent, the others queued
+    // (the one it had in flight among them: its outcome never came back).
     const sql = host.db.orm.em.getConnection()
     await sql.execute("update rapidsms_bulk_job set status = 'sending', runner = ?, heartbeat = ? where id = ?", [`${hostname()}/999999999/dead`, host.db.dialect === 'sqlite' ? Date.now() : new Date(), done.jobId])
-    await sql.execute("update rapidsms_bulk_recipient set status = case when identity in ('1000', '1001') then 'S' when identity = '1002' then 'P' else 'Q' end where job_id = ?", [done.jobId])
+    await sql.execute("update rapidsms_bulk_recipient set status = case when identity in ('1000', '1001') then 'S' else 'Q' end where job_id = ?", [done.jobId])
     const next = await startHost({}, { resumeBulk: false })
     expect(await next.bulk.resume()).toBe(1)
     expect(outbox(next, 'a').flatMap((m) => m.identities)).toEqual(['1002', '1003', '1004', '1005'])

@@ -5,11 +5,10 @@ import { BACKEND_NAME_MAX, IDENTITY_MAX } from '../../core/config.js'
 export type { BulkJobStatus }
 
 /**
- * Statuses of a bulk recipient, the DatabaseRouter's letters: Queued, Processing (handed to
- * its backend, outcome not known yet), Sent, Delivered (the gateway's delivery report),
- * Errored.
+ * Statuses of a bulk recipient, the DatabaseRouter's letters: Queued (not sent yet, or in
+ * flight), Sent, Delivered (the gateway's delivery report), Errored.
  */
-export const RECIPIENT_STATUSES = { Q: 'Queued', P: 'Processing', S: 'Sent', D: 'Delivered', E: 'Errored' } as const
+export const RECIPIENT_STATUSES = { Q: 'Queued', S: 'Sent', D: 'Delivered', E: 'Errored' } as const
 export type RecipientStatus = keyof typeof RECIPIENT_STATUSES
 
 /** Longest idempotency key. */

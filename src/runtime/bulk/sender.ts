@@ -6,10 +6,10 @@ import type { Clock, Timer } from '../../core/clock.js'
 import { generateId } from '../../core/ids.js'
 import type { Inspector } from '../../core/inspection.js'
 import { getLogger } from '../../core/logger.js'
-import { OutgoingMessage } from '../../core/messages/index.js'
+import { OutgoingMessage, type ConnectionLike } from '../../core/messages/index.js'
 import { MessageScope } from '../../core/scope.js'
 import { storable } from '../../core/text.js'
-import { lookupConnectionRows, type Database } from '../../models/index.js'
+import { backendRow, Connection, type Database } from '../../models/index.js'
 import type { EntityManager } from '@mikro-orm/knex'
 import type { DeliveryPath } from '../delivery.js'
 import { LEASE_MS, runnerGone, runnerName } from './lease.js'
@@ -41,7 +41,7 @@ export interface BulkContext {
   clock: Clock
   inspector: Inspector
   /** Runs each batch through the outgoing phase of the apps. */
-  pipeline: Pick<MessagePipeline, 'send'>
+  pipeline: Pick<MessagePipeline, 'send' | 'hasOutgoingApps'>
   /** The one way messages reach backends (their actors pace and retry). */
   delivery: DeliveryPath
   /** `dbRouterBatchSize`: recipients per backend call. */
@@ -78,17 +78,17 @@ class Run {
  * of recipients, with a status per recipient.
  * - The recipients are read as they come (any iterable or async iterable) and stored first,
  *   500 a statement, each once per backend and identity; a bad one stores nothing and throws
- *   a BulkInputError naming it.
+ *   a BulkInputError naming it. Then the connections missing are made, one statement.
  * - Then each backend's recipients are sent in id order, in batches of `dbRouterBatchSize`,
  *   at most `window` batches in flight per backend: memory stays flat whatever the number.
  *   Each batch is one outgoing message through the apps' outgoing phase and the backend's
  *   actor, which paces it (`rate_limit`, `max_concurrency`) and retries it; its recipients
- *   are `P` while in flight, then `S` or `E` (with the error).
+ *   stay `Q` while in flight, then are `S` or `E` (with the error), one transaction a batch.
  * - A job is run under a lease (its runner and heartbeat): a second call with the same
  *   idempotency key reports a finished job and sends nothing, goes on with an unfinished one
- *   where it stopped, or is refused while another runner is alive. Recipients still `P` when
- *   a runner died are sent again (at least once, as the DatabaseRouter does): at most the
- *   batches that were in flight.
+ *   where it stopped, or is refused while another runner is alive. Recipients that were in
+ *   flight when a runner died are still `Q` and sent again (at least once, as the
+ *   DatabaseRouter does): at most the batches that were in flight.
  * - At start a host goes on with jobs left `sending` (a host that stopped or died); a job
  *   paused on request waits for a call with its key.
  */
@@ -208,6 +208,7 @@ export class BulkSender {
         options.onProgress?.({ jobId: job.id, phase: 'loading', total: position, sent: 0, failed: 0 })
         if (options.signal?.aborted) return
       }
+      await this.#sql.createJobConnections(job.id, this.context.clock.date())
       job.total = await this.#sql.finishLoading(job.id, this.runner, this.context.clock.date())
       job.status = 'sending'
     } catch (error) {
@@ -237,8 +238,7 @@ export class BulkSender {
       const before = await this.#sql.counts(job.id)
       run.sent = before.S + before.D
       run.failed = before.E
-      inspector.emit('bulk.started', { jobId: job.id, messageId: job.messageId, total: job.total, queued: before.Q + before.P, resumed })
-      if (before.P) log.warn({ jobId: job.id, inDoubt: before.P }, `bulk job ${job.id}: ${before.P} recipient(s) were in flight when their runner stopped; sending them again`)
+      inspector.emit('bulk.started', { jobId: job.id, messageId: job.messageId, total: job.total, queued: before.Q, resumed })
       const progress = (): BulkProgress => ({ jobId: job.id, phase: 'sending', total: job.total, sent: run.sent, failed: run.failed })
       options.onProgress?.(progress())
       const window = Math.max(1, Math.floor(options.window ?? DEFAULT_WINDOW))
@@ -267,17 +267,21 @@ export class BulkSender {
   /** Send one backend's recipients, `window` batches at a time, until none is left or the run stops. */
   async #sendBackend(run: Run, backend: string, window: number, progressed: () => void): Promise<void> {
     const inFlight = new Set<Promise<void>>()
+    const { id: backendId } = await backendRow(this.context.db.orm.em.fork() as EntityManager, backend)
     let after = 0
     // Batches are prepared side by side but handed to the backend in id order, each after the one before.
     let handed: Promise<void> = Promise.resolve()
     while (!run.stop) {
-      const rows = await this.#sql.page(run.job.id, backend, after, this.context.batchSize)
-      if (!rows.length || run.stop) break
+      const rows = await this.#sql.page(run.job.id, backend, after, this.context.batchSize, this.runner)
+      if (!rows.length) {
+        if (!(await this.#sql.heartbeat(run.job.id, this.runner, this.context.clock.date()))) run.halt('lost')
+        break
+      }
       after = rows[rows.length - 1]!.id
       const turn = handed
       let release!: () => void
       handed = new Promise((resolve) => (release = resolve))
-      const batch: Promise<void> = this.#sendBatch(run, backend, rows, turn, release)
+      const batch: Promise<void> = this.#sendBatch(run, backend, backendId, rows, turn, release)
         .then(progressed, (error: unknown) => run.halt('stopping', error))
         .finally(() => (release(), inFlight.delete(batch)))
       inFlight.add(batch)
@@ -287,23 +291,18 @@ export class BulkSender {
   }
 
   /**
-   * One batch: its recipients `P` (with the lease checked in the same transaction), through
-   * the outgoing phase to the backend's actor once the batch before was handed to it (`turn`;
-   * `handed` lets the next go), then `S`, or `E` with the error, in one transaction.
+   * One batch: its connections, through the outgoing phase to the
+   * backend's actor once the batch before was handed to it (`turn`; `handed` lets the next
+   * go), then `S`, or `E` with the error, with the lease renewed, in one transaction.
    */
-  async #sendBatch(run: Run, backend: string, rows: RecipientRow[], turn: Promise<void>, handed: () => void): Promise<void> {
+  async #sendBatch(run: Run, backend: string, backendId: number, rows: RecipientRow[], turn: Promise<void>, handed: () => void): Promise<void> {
     const { clock, db, delivery, pipeline, inspector } = this.context
     const { job } = run
-    const ids = rows.map((r) => r.id)
-    const held = await this.#sql.transaction(async (sql) => {
-      if (!(await this.#sql.heartbeat(job.id, this.runner, clock.date(), sql))) return false
-      await this.#sql.mark(ids, 'P', clock.date(), null, sql)
-      return true
-    })
-    if (!held) return run.halt('lost')
     const identities = rows.map((r) => r.identity)
     const em = () => db.orm.em.fork() as EntityManager
-    const connections = await lookupConnectionRows(em(), backend, identities, clock.date())
+    // Apps of the outgoing phase see the connections as rows, with their contacts; without any,
+    // nothing reads more than the backend and the identity.
+    const connections: ConnectionLike[] = pipeline.hasOutgoingApps ? await this.#connections(em(), backendId, identities) : identities.map((identity) => ({ backend: { name: backend }, identity }))
     const msg = new OutgoingMessage({ id: job.messageId, text: job.text, connections })
     msg.scope = new MessageScope(em)
     let outcome: DeliveryOutcome | undefined
@@ -321,13 +320,33 @@ export class BulkSender {
     const failedIds = rows.filter((r) => failed.has(r.identity)).map((r) => r.id)
     const error = outcome!.sent ? null : (outcome!.error ?? 'the backend did not accept it')
     const at = clock.date()
-    await this.#sql.transaction(async (sql) => {
+    const held = await this.#sql.transaction(async (sql) => {
       await this.#sql.mark(sentIds, 'S', at, null, sql)
       await this.#sql.mark(failedIds, 'E', at, error, sql)
+      return this.#sql.heartbeat(job.id, this.runner, at, sql)
     })
+    if (!held) run.halt('lost')
     run.sent += sentIds.length
     run.failed += failedIds.length
     inspector.emit('bulk.batch', { jobId: job.id, backend, identities: rows.length, sent: sentIds.length, failed: failedIds.length })
+  }
+
+  /**
+   * The connections of a batch's identities, with their contacts (what apps see in the
+   * outgoing phase): one query (the job made them once its recipients were stored; one gone
+   * since is made again).
+   */
+  async #connections(em: EntityManager, backendId: number, identities: string[]): Promise<Connection[]> {
+    const find = (wanted: string[]) => em.find(Connection, { backend: backendId, identity: { $in: wanted } }, { populate: ['backend', 'contact'] })
+    const found = await find(identities)
+    if (found.length < identities.length) {
+      const have = new Set(found.map((c) => c.identity))
+      const missing = identities.filter((identity) => !have.has(identity))
+      await this.#sql.createConnections(backendId, missing, this.context.clock.date())
+      found.push(...(await find(missing)))
+    }
+    const byIdentity = new Map(found.map((c) => [c.identity, c]))
+    return identities.map((identity) => byIdentity.get(identity)!)
   }
 
   async #heartbeat(run: Run): Promise<void> {
@@ -355,7 +374,7 @@ export class BulkSender {
       sent: counts.S + counts.D,
       delivered: counts.D,
       failed: counts.E,
-      queued: counts.Q + counts.P,
+      queued: counts.Q,
       handed,
       repeated,
     }

@@ -160,25 +160,52 @@ export class BulkStatements {
 
   /** The backends that still have recipients to send (queued, or in flight when their runner stopped). */
   async backendsToSend(jobId: number): Promise<string[]> {
-    const rows = await this.#run()<{ backend: string }>(`select distinct backend from ${RECIPIENT} where job_id = ? and status in ('Q', 'P') order by backend`, [jobId])
+    const rows = await this.#run()<{ backend: string }>(`select distinct backend from ${RECIPIENT} where job_id = ? and status = 'Q' order by backend`, [jobId])
     return rows.map((r) => r.backend)
   }
 
-  /** The next recipients to send of one backend, after `afterId`, in id order. */
-  async page(jobId: number, backend: string, afterId: number, limit: number): Promise<RecipientRow[]> {
+  /**
+   * The next recipients to send of one backend, after `afterId`, in id order; none once
+   * `runner` no longer holds the job.
+   */
+  async page(jobId: number, backend: string, afterId: number, limit: number, runner: string): Promise<RecipientRow[]> {
     const rows = await this.#run()<{ id: number; identity: string }>(
-      `select id, identity from ${RECIPIENT} where job_id = ? and backend = ? and id > ? and status in ('Q', 'P') order by id limit ?`,
-      [jobId, backend, afterId, limit],
+      `select id, identity from ${RECIPIENT} where job_id = ? and backend = ? and id > ? and status = 'Q' and exists (select 1 from ${JOB} where id = ? and runner = ?) order by id limit ?`,
+      [jobId, backend, afterId, jobId, runner, limit],
     )
     return rows.map((r) => ({ id: Number(r.id), identity: r.identity }))
   }
 
+  /**
+   * A connection (and the backend row) for every recipient of a job that has none yet, in
+   * one statement each, once its recipients are stored: batches then only look theirs up.
+   */
+  async createJobConnections(jobId: number, at: Date): Promise<void> {
+    const date = this.#date(at)
+    await this.transaction(async (run) => {
+      await run(`insert into rapidsms_backend (name) select distinct backend from ${RECIPIENT} where job_id = ? on conflict do nothing`, [jobId])
+      await run(
+        `insert into rapidsms_connection (backend_id, identity, created_on, modified_on) select b.id, r.identity, ?, ? from ${RECIPIENT} r join rapidsms_backend b on b.name = r.backend where r.job_id = ? order by r.id on conflict do nothing`,
+        [date, date, jobId],
+      )
+    })
+  }
+
+  /** Connections for identities of a backend that has none yet (created as lookupConnections would). */
+  async createConnections(backendId: number, identities: readonly string[], at: Date): Promise<void> {
+    if (!identities.length) return
+    const date = this.#date(at)
+    const params: unknown[] = []
+    for (const identity of identities) params.push(backendId, identity, date, date)
+    await this.#run()(`insert into rapidsms_connection (backend_id, identity, created_on, modified_on) values ${identities.map(() => '(?, ?, ?, ?)').join(', ')} on conflict do nothing`, params)
+  }
+
   /** Recipients to a status; `S` also sets their sent time, `E` their error. */
-  async mark(ids: readonly number[], status: RecipientStatus, at: Date, error: string | null = null, run = this.#run()): Promise<void> {
+  async mark(ids: readonly number[], status: 'S' | 'E', at: Date, error: string | null = null, run = this.#run()): Promise<void> {
     if (!ids.length) return
     const date = this.#date(at)
-    const set = status === 'S' ? 'status = ?, updated_at = ?, sent_at = ?' : status === 'E' ? 'status = ?, updated_at = ?, error = ?' : 'status = ?, updated_at = ?'
-    const values = status === 'S' ? [status, date, date] : status === 'E' ? [status, date, error] : [status, date]
+    const set = status === 'S' ? 'status = ?, updated_at = ?, sent_at = ?' : 'status = ?, updated_at = ?, error = ?'
+    const values = status === 'S' ? [status, date, date] : [status, date, error]
     await run(`update ${RECIPIENT} set ${set} where id in (${placeholders(ids.length)})`, [...values, ...ids])
   }
 
@@ -189,7 +216,7 @@ export class BulkStatements {
 
   async counts(jobId: number): Promise<StatusCounts> {
     const rows = await this.#run()<{ status: RecipientStatus; n: number }>(`select status, count(*) as n from ${RECIPIENT} where job_id = ? group by status`, [jobId])
-    const counts: StatusCounts = { Q: 0, P: 0, S: 0, D: 0, E: 0 }
+    const counts: StatusCounts = { Q: 0, S: 0, D: 0, E: 0 }
     for (const row of rows) counts[row.status] = Number(row.n)
     return counts
   }
