@@ -7,7 +7,9 @@
  * `msgPerSec` is the sending phase's: recipients handed to the backend actor (and answered
  * by the sink, their statuses committed) per second, from the job's `bulk.started` to its
  * `bulk.finished`; storing the recipients first is `loadSeconds`, the whole call
- * `totalSeconds`. RSS is sampled every 50 ms from just before the call to its end. The run
+ * `totalSeconds`; `senderCpuUsPerMsg` is the sending process's CPU time for the whole call
+ * per recipient (on a machine shared with other work, the figure that depends least on how
+ * much of a core the sender got). RSS is sampled every 50 ms from just before the call to its end. The run
  * fails (exit 1) unless every recipient has its `S` row, the sink got exactly one request per
  * recipient, and a second call with the same idempotency key sent nothing.
  *
@@ -123,6 +125,7 @@ async function run(db: 'postgres' | 'sqlite'): Promise<boolean> {
         totalSeconds: Math.round(totalSeconds * 100) / 100,
         heapStartMb: mb(before.heapUsed),
         heapPeakMb: mb(heapPeak),
+        senderCpuUsPerMsg: Math.round((cpu.user + cpu.system) / RECIPIENTS),
         sinkRequests: received,
         repeatSent: sinkRepeat.requests - sinkAfter.requests,
         db,
