@@ -22,6 +22,7 @@
  */
 import { fork, spawnSync } from 'node:child_process'
 import { cpus } from 'node:os'
+import { getHeapStatistics } from 'node:v8'
 import { fileURLToPath } from 'node:url'
 import { Host, HttpBackend, type BulkRecipientInput } from '../src/index.js'
 import { DEFAULT_WINDOW } from '../src/runtime/bulk/index.js'
@@ -83,9 +84,8 @@ async function run(db: 'postgres' | 'sqlite'): Promise<boolean> {
     let rssPeak = before.rss
     let heapPeak = before.heapUsed
     const sampler = setInterval(() => {
-      const now = process.memoryUsage()
-      rssPeak = Math.max(rssPeak, now.rss)
-      heapPeak = Math.max(heapPeak, now.heapUsed)
+      rssPeak = Math.max(rssPeak, process.memoryUsage.rss())
+      heapPeak = Math.max(heapPeak, getHeapStatistics().used_heap_size)
     }, 50)
     const cpuBefore = process.cpuUsage()
     const sinkBefore = await sink.count()

@@ -39,13 +39,13 @@ const agents = {
  * exchange: connecting, waiting for the turn of a connection, the answer and its body.
  */
 export function gatewayRequest(backend: string, request: GatewayRequest, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<GatewayResponse> {
-  let url: URL
+  let target: Target
   try {
-    url = new URL(request.url)
+    target = targetOf(request.url)
   } catch {
     return Promise.reject(new BackendSendError(backend, `cannot send to ${JSON.stringify(request.url)}: not a URL`, { retryable: false }))
   }
-  const agent = agents[url.protocol as keyof typeof agents]
+  const { agent } = target
   if (!agent) return Promise.reject(new BackendSendError(backend, `cannot send to ${origin(request.url)}: only http and https URLs are supported`, { retryable: false }))
   const headers: Record<string, string | number> = { ...request.headers }
   if (request.body !== undefined) {
@@ -67,8 +67,8 @@ export function gatewayRequest(backend: string, request: GatewayRequest, timeout
         const reason = timedOut ? `no answer from ${origin(request.url)} within ${timeoutMs} ms` : `cannot reach ${origin(request.url)}: ${describe(error)}`
         reject(new BackendSendError(backend, reason, { retryable: true, cause: error }))
       })
-    const client = url.protocol === 'https:' ? httpsRequest : httpRequest
-    const req = client(url, { method: request.method, headers, agent }, (response) => {
+    const client = target.https ? httpsRequest : httpRequest
+    const req = client({ ...target.options, method: request.method, headers, agent }, (response) => {
       const chunks: Buffer[] = []
       response.on('data', (chunk: Buffer) => chunks.push(chunk))
       response.on('error', failed)
@@ -85,6 +85,29 @@ export function gatewayRequest(backend: string, request: GatewayRequest, timeout
     req.on('error', failed)
     req.end(request.body)
   })
+}
+
+/** Where a request goes, as Node's http client takes it, and through which agent (none: not http or https). */
+interface Target {
+  options: { protocol: string; hostname: string; port: string; path: string; auth?: string }
+  https: boolean
+  agent: HttpAgent | undefined
+}
+
+// A backend sends to one URL (POST) or to one URL with a query: the last few are kept parsed.
+const targets = new Map<string, Target>()
+
+function targetOf(href: string): Target {
+  let target = targets.get(href)
+  if (!target) {
+    const url = new URL(href)
+    const auth = url.username || url.password ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined
+    const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname
+    target = { options: { protocol: url.protocol, hostname, port: url.port, path: `${url.pathname}${url.search}`, ...(auth && { auth }) }, https: url.protocol === 'https:', agent: agents[url.protocol as keyof typeof agents] }
+    if (targets.size >= 16) targets.delete(targets.keys().next().value!)
+    targets.set(href, target)
+  }
+  return target
 }
 
 /**
