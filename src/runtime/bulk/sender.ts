@@ -140,6 +140,11 @@ export class BulkSender {
     return job && this.#result(job, 0, false)
   }
 
+  /** Recipients of a job that failed, with their errors, in id order (at most `limit`). */
+  failures(jobId: number, limit = 10): Promise<{ backend: string; identity: string; error: string }[]> {
+    return this.#sql.failures(jobId, limit)
+  }
+
   /**
    * Go on with the jobs left `sending` whose runner stopped, died or went silent (one after
    * the other); resolves with how many were taken up once they finished or the host stopped.
@@ -235,6 +240,7 @@ export class BulkSender {
       inspector.emit('bulk.started', { jobId: job.id, messageId: job.messageId, total: job.total, queued: before.Q + before.P, resumed })
       if (before.P) log.warn({ jobId: job.id, inDoubt: before.P }, `bulk job ${job.id}: ${before.P} recipient(s) were in flight when their runner stopped; sending them again`)
       const progress = (): BulkProgress => ({ jobId: job.id, phase: 'sending', total: job.total, sent: run.sent, failed: run.failed })
+      options.onProgress?.(progress())
       const window = Math.max(1, Math.floor(options.window ?? DEFAULT_WINDOW))
       const backends = await this.#sql.backendsToSend(job.id)
       await Promise.all(backends.map((backend) => this.#sendBackend(run, backend, window, () => options.onProgress?.(progress()))))

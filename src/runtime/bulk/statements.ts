@@ -182,6 +182,11 @@ export class BulkStatements {
     await run(`update ${RECIPIENT} set ${set} where id in (${placeholders(ids.length)})`, [...values, ...ids])
   }
 
+  async failures(jobId: number, limit: number): Promise<{ backend: string; identity: string; error: string }[]> {
+    const rows = await this.#run()<{ backend: string; identity: string; error: string | null }>(`select backend, identity, error from ${RECIPIENT} where job_id = ? and status = 'E' order by id limit ?`, [jobId, limit])
+    return rows.map((r) => ({ backend: r.backend, identity: r.identity, error: r.error ?? '' }))
+  }
+
   async counts(jobId: number): Promise<StatusCounts> {
     const rows = await this.#run()<{ status: RecipientStatus; n: number }>(`select status, count(*) as n from ${RECIPIENT} where job_id = ? group by status`, [jobId])
     const counts: StatusCounts = { Q: 0, P: 0, S: 0, D: 0, E: 0 }

@@ -86,6 +86,19 @@ describe('the Map page in a browser', () => {
     await page.context().close()
   }, 60_000)
 
+  it('the admin’s location list with its filters and the change page with its parent picker pass axe at both widths', async () => {
+    const page = await harness.loggedIn()
+    await page.goto(`${harness.edge.url}/admin/locations/location/`)
+    await page.getByRole('combobox', { name: 'By parent' }).selectOption({ label: 'Uganda › Central › Kampala (District)' })
+    await Promise.all([page.waitForURL(/parent=/), page.getByRole('button', { name: 'Search' }).click()])
+    expect(await page.locator('tbody tr td:first-child').allTextContents()).toEqual(['Kisenyi Health Centre', 'Mulago Hospital'])
+    await reviewPage(page, 'admin-locations')
+    await page.goto(`${harness.edge.url}/admin/locations/location/${ids.get('kampala')}/change/`)
+    expect(await page.getByRole('combobox', { name: 'Parent' }).inputValue()).toBe(String(ids.get('central')))
+    await reviewPage(page, 'admin-location-change')
+    await page.context().close()
+  }, 60_000)
+
   it('works on a phone: the map above, the list below, a tap shows the children', async () => {
     const context = await harness.context(PHONE)
     const page = await context.newPage()
