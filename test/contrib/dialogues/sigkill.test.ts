@@ -24,7 +24,10 @@ const ANSWERS: Record<string, (phone: number) => string> = {
 
 interface Sent {
   text: string
+  /** The host answered 200: it had committed the message and its step (the blocking router). */
   acked: boolean
+  /** When it was posted (ms since the burst began). */
+  at: number
 }
 
 /** `rapidsms start` of the dialogues example as a child process; its edge's URL. */
@@ -38,15 +41,18 @@ async function startHost(scratch: ScratchDatabase): Promise<{ child: ChildProces
   return { child, url }
 }
 
-async function post(url: string, identity: string, text: string): Promise<boolean> {
+/** POST a message as a gateway does: the HTTP status, or the reason it got none (the host died). */
+async function send(url: string, identity: string, text: string): Promise<number | string> {
   try {
     const response = await fetch(`${url}/backend/message_tester/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ identity, text }) })
     await response.text()
-    return response.status === 200
-  } catch {
-    return false
+    return response.status
+  } catch (error) {
+    return String((error as Error & { cause?: Error }).cause?.message ?? error)
   }
 }
+
+const post = async (url: string, identity: string, text: string) => (await send(url, identity, text)) === 200
 
 const identityOf = (phone: number) => `2547100${String(phone).padStart(5, '0')}`
 
@@ -55,6 +61,7 @@ describe('a host killed with SIGKILL in the middle of a burst of survey replies'
   let db: Database
   const sent = new Map<number, Sent[]>()
   let killedAfter = 0
+  let killedAt = 0
 
   beforeAll(async () => {
     scratch = await scratchDatabase()
@@ -62,6 +69,8 @@ describe('a host killed with SIGKILL in the middle of a burst of survey replies'
     // Every phone answers as a gateway does: one message at a time, the next once the last was taken.
     let acked = 0
     let killed = false
+    const refused: string[] = []
+    const began = performance.now()
     const exited = new Promise((resolve) => first.child.once('exit', resolve))
     const answer = (phone: number, step: number) => {
       if (step === 0) return 'SURVEY'
@@ -75,19 +84,25 @@ describe('a host killed with SIGKILL in the middle of a burst of survey replies'
         for (let step = 0; !killed; step++) {
           const text = answer(phone, step)
           if (text === undefined) break
-          const ok = await post(first.url, identityOf(phone), text)
-          log.push({ text, acked: ok && !killed })
-          if (!ok) break
+          const at = Math.round(performance.now() - began)
+          const status = await send(first.url, identityOf(phone), text)
+          // Before the kill every message is taken; after it, only a connection error is expected.
+          if (typeof status === 'number' ? status !== 200 : !killed) refused.push(`${identityOf(phone)} ${JSON.stringify(text)}: ${status}`)
+          // A 200 read after the kill still counts: the host answered it, so it had committed it.
+          log.push({ text, acked: status === 200, at })
+          if (status !== 200) break
           if (++acked === Math.floor(PHONES * 3) && !killed) {
             // About half way through the burst, with the other conversations' messages in flight.
             killed = true
             killedAfter = acked
+            killedAt = Math.round(performance.now() - began)
             first.child.kill('SIGKILL')
           }
         }
       }),
     )
     expect(await exited).toBe(null)
+    expect(refused).toEqual([])
     db = await Database.open({ url: scratch.url, ...schemaOf(config) })
   }, 180_000)
 
@@ -114,6 +129,10 @@ describe('a host killed with SIGKILL in the middle of a burst of survey replies'
   async function checkAgreement() {
     const { sessions, logged, wire } = await ledger()
     const limits = sessionLimits(survey, config)
+    // No phone has messages in the log, or texts at the gateway, without a session.
+    const phones = (list: { identity: string }[]) => [...new Set(list.map((l) => l.identity))].sort()
+    expect(phones(logged)).toEqual(phones(sessions))
+    expect(phones(wire)).toEqual(phones(sessions))
     for (const session of sessions) {
       // The steps are 0, 1, 2... with none missing or twice, and the session is their last.
       expect(session.steps.map((s) => s.seq)).toEqual(session.steps.map((_, i) => i))
@@ -139,32 +158,45 @@ describe('a host killed with SIGKILL in the middle of a burst of survey replies'
     const second = await startHost(scratch)
     try {
       const { sessions, wire } = await checkAgreement()
-      expect(sessions).toHaveLength(PHONES)
-      // Every message the host took (answered 200) has its step.
+      // Each phone's steps are the messages it sent, in order: every one the host took
+      // (answered 200), and at most the one in flight when it died (committed, not answered).
+      // A phone whose SURVEY was still in flight may have no session: nothing of it was taken.
       for (const [phone, log] of sent) {
-        const session = sessions.find((s) => s.identity === identityOf(phone))!
-        const stepped = session.steps.map((s) => (s.event.type === 'dialogue.start' ? 'SURVEY' : s.event.text))
-        const taken = log.filter((m) => m.acked).map((m) => m.text)
-        expect(stepped.slice(0, taken.length)).toEqual(taken)
-        expect(stepped.length - taken.length).toBeLessThanOrEqual(1)
+        const session = sessions.find((s) => s.identity === identityOf(phone))
+        const stepped = session?.steps.map((s) => (s.event.type === 'dialogue.start' ? 'SURVEY' : s.event.text)) ?? []
+        const taken = log.filter((m) => m.acked).length
+        expect(stepped).toEqual(log.slice(0, stepped.length).map((m) => m.text))
+        expect(stepped.length).toBeGreaterThanOrEqual(taken)
       }
+      // Phones whose SURVEY was still waiting for its answer when the host died, and since when.
+      const untouched = [...sent].filter(([phone]) => !sessions.some((s) => s.identity === identityOf(phone))).map(([, log]) => `${killedAt - log[0]!.at} ms`)
       // A text resent at start (the host died between the gateway taking it and noting it) keeps its id.
       const ids = wire.map((w) => w.message_id)
-      console.log(`killed after ${killedAfter} messages; ${ids.length - new Set(ids).size} text(s) reached the gateway again with the same id`)
-      // The conversations go on where each session is, to the end.
-      for (const session of sessions) {
-        const phone = Number(session.identity.slice(-5))
-        for (let state = stateKey(session.snapshot.value), guard = 0; session.status === 'active' && guard < 10; guard++) {
-          const answer = ANSWERS[state.split('.')[0]!]
+      console.log(`killed after ${killedAfter} messages; ${killedAt} ms into the burst; ${untouched.length} phone(s) without a session${untouched.length ? ` (their SURVEY posted ${untouched.join(', ')} before)` : ''}; ${ids.length - new Set(ids).size} text(s) reached the gateway again with the same id`)
+      // The conversations go on where each session is, to the end (a phone without one sends SURVEY again, as its gateway would).
+      const latest = async (identity: string) => {
+        const found = await rows<{ status: string; snapshot: unknown }>('select s.status, s.snapshot from dialogue_session s join rapidsms_connection c on c.id = s.connection_id where c.identity = ? order by s.started_at desc', [identity])
+        if (!found.length) return undefined
+        expect(found).toHaveLength(1)
+        const snapshot = typeof found[0]!.snapshot === 'string' ? JSON.parse(found[0]!.snapshot) : found[0]!.snapshot
+        return { status: found[0]!.status, state: stateKey(snapshot.value) }
+      }
+      for (let phone = 0; phone < PHONES; phone++) {
+        const identity = identityOf(phone)
+        let now = await latest(identity)
+        if (!now) {
+          expect(await post(second.url, identity, 'SURVEY')).toBe(true)
+          now = await latest(identity)
+        }
+        for (let guard = 0; now?.status === 'active' && guard < 10; guard++) {
+          const answer = ANSWERS[now.state.split('.')[0]!]
           if (!answer) break
-          expect(await post(second.url, session.identity, answer(phone))).toBe(true)
-          const [now] = await rows<{ status: string; snapshot: unknown }>("select s.status, s.snapshot from dialogue_session s join rapidsms_connection c on c.id = s.connection_id where c.identity = ? and s.id = ?", [session.identity, session.id])
-          const snapshot = typeof now!.snapshot === 'string' ? JSON.parse(now!.snapshot) : now!.snapshot
-          if (now!.status !== 'active') break
-          state = stateKey(snapshot.value)
+          expect(await post(second.url, identity, answer(phone))).toBe(true)
+          now = await latest(identity)
         }
       }
       const done = await checkAgreement()
+      expect(done.sessions).toHaveLength(PHONES)
       expect(done.sessions.map((s) => s.status)).toEqual(Array(PHONES).fill('completed'))
       const responses = await rows<{ n: unknown }>('select count(*) as n from survey_response')
       expect(Number(responses[0]!.n)).toBe(PHONES)
