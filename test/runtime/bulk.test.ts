@@ -153,7 +153,7 @@ describe('the outgoing phase', () => {
     }
   }
 
-  it('each batch passes it once, its connections as rows with their contacts; a batch an app cancels is E', async () => {
+  it("each recipient's message passes it once, its connection a row with its contact; one an app cancels is E, the others sent", async () => {
     Watcher.seen = []
     const host = await startHost({ apps: [Watcher] })
     const [ann] = await host.lookupConnections('a', ['6000'])
@@ -166,20 +166,38 @@ describe('the outgoing phase', () => {
     // Batches go through the phase side by side (and to the backend in order).
     const seen = [...Watcher.seen].sort((a, b) => a[2][0]! - b[2][0]!)
     expect(seen.map(([text, contacts]) => [text, contacts])).toEqual([
-      ['hello', ['Ann', null, null]],
+      ['hello', ['Ann']],
+      ['hello', [null]],
+      ['hello', [null]],
       ['hello', [null]],
     ])
     // Every recipient has a connection row: those there already, and those made for the job.
     const rows = await host.lookupConnections('a', ['6000', '6001', '6002', '6003'])
     expect(seen.flatMap(([, , ids]) => ids)).toEqual(rows.map((c) => c.id))
+    // The backend still gets one send a batch.
+    expect(outbox(host, 'a').map((m) => m.identities)).toEqual([['6000', '6001', '6002'], ['6003']])
+  })
 
-    const cancelled = await host.sendBulk('cancel', people(2, 'a', 6000))
-    expect(cancelled).toMatchObject({ status: 'done', sent: 0, failed: 2 })
-    expect((await recipients(host, cancelled.jobId)).map((r) => r.slice(2))).toEqual([
-      ['E', 'cancelled by an app in the outgoing phase'],
-      ['E', 'cancelled by an app in the outgoing phase'],
+  it('an app may change the text of some (one send per text) or cancel them (E)', async () => {
+    class Shouter extends AppBase {
+      override outgoing(msg: OutgoingMessage): boolean {
+        const identity = msg.connections[0]!.identity
+        if (identity.endsWith('1')) msg.text = msg.text.toUpperCase()
+        return !identity.endsWith('2')
+      }
+    }
+    const host = await startHost({ apps: [Shouter] })
+    const result = await host.sendBulk('quiet', people(3, 'a', 7000))
+    expect(result).toMatchObject({ status: 'done', sent: 2, failed: 1 })
+    expect(outbox(host, 'a').map((m) => [m.text, m.identities])).toEqual([
+      ['quiet', ['7000']],
+      ['QUIET', ['7001']],
     ])
-    expect(outbox(host, 'a').map((m) => m.text)).toEqual(['hello', 'hello'])
+    expect((await recipients(host, result.jobId)).map((r) => r.slice(1))).toEqual([
+      ['7000', 'S', null],
+      ['7001', 'S', null],
+      ['7002', 'E', 'cancelled by an app in the outgoing phase'],
+    ])
   })
 })
 

@@ -81,8 +81,9 @@ class Run {
  *   a BulkInputError naming it. Then the connections missing are made, one statement.
  * - Then each backend's recipients are sent in id order, in batches of `dbRouterBatchSize`,
  *   at most `window` batches in flight per backend: memory stays flat whatever the number.
- *   Each batch is one outgoing message through the apps' outgoing phase and the backend's
- *   actor, which paces it (`rate_limit`, `max_concurrency`) and retries it; its recipients
+ *   Each recipient's message passes the apps' outgoing phase (as a send() to it would), and
+ *   each batch is one send of the backend's actor, which paces it (`rate_limit`,
+ *   `max_concurrency`) and retries it; its recipients
  *   stay `Q` while in flight, then are `S` or `E` (with the error), one transaction a batch.
  * - A job is run under a lease (its runner and heartbeat): a second call with the same
  *   idempotency key reports a finished job and sends nothing, goes on with an unfinished one
@@ -291,44 +292,70 @@ export class BulkSender {
   }
 
   /**
-   * One batch: its connections, through the outgoing phase to the
-   * backend's actor once the batch before was handed to it (`turn`; `handed` lets the next
-   * go), then `S`, or `E` with the error, with the lease renewed, in one transaction.
+   * One batch: its connections, each recipient's message through the outgoing phase, then
+   * to the backend's actor once the batch before was handed to it (`turn`; `handed` lets the
+   * next go), then `S`, or `E` with the error, with the lease renewed, in one transaction.
    */
   async #sendBatch(run: Run, backend: string, backendId: number, rows: RecipientRow[], turn: Promise<void>, handed: () => void): Promise<void> {
     const { clock, db, delivery, pipeline, inspector } = this.context
     const { job } = run
-    const identities = rows.map((r) => r.identity)
     const em = () => db.orm.em.fork() as EntityManager
     // Apps of the outgoing phase see the connections as rows, with their contacts; without any,
     // nothing reads more than the backend and the identity.
-    const connections: ConnectionLike[] = pipeline.hasOutgoingApps ? await this.#connections(em(), backendId, identities) : identities.map((identity) => ({ backend: { name: backend }, identity }))
-    const msg = new OutgoingMessage({ id: job.messageId, text: job.text, connections })
-    msg.scope = new MessageScope(em)
-    let outcome: DeliveryOutcome | undefined
-    const passed = await pipeline.send(msg, async (sending) => {
-      await turn
-      run.handed += rows.length
-      const delivering = delivery.toBackend(backend, sending.id, sending.text, identities, sending.extraBackendContext())
-      handed()
-      outcome = (await delivering) ?? { sent: false, error: `no backend named "${backend}" is configured` }
-    })
-    await msg.scope.settle()
-    if (!passed) outcome = { sent: false, error: 'cancelled by an app in the outgoing phase' }
-    const failed = outcome!.sent ? new Set<string>() : new Set(outcome!.failedIdentities ?? identities)
-    const sentIds = rows.filter((r) => !failed.has(r.identity)).map((r) => r.id)
-    const failedIds = rows.filter((r) => failed.has(r.identity)).map((r) => r.id)
-    const error = outcome!.sent ? null : (outcome!.error ?? 'the backend did not accept it')
+    const connections: ConnectionLike[] = pipeline.hasOutgoingApps ? await this.#connections(em(), backendId, rows.map((r) => r.identity)) : rows.map((r) => ({ backend: { name: backend }, identity: r.identity }))
+    // Each recipient's message passes the outgoing phase (an app may change its text, say to
+    // the contact's language, or cancel it), one after the other; what they write is one unit.
+    const scope = new MessageScope(em)
+    const byText = new Map<string, RecipientRow[]>()
+    const failed = new Map<string, number[]>()
+    const fail = (error: string, ids: number[]) => {
+      const list = failed.get(error)
+      if (list) list.push(...ids)
+      else failed.set(error, ids)
+    }
+    for (let i = 0; i < rows.length; i++) {
+      const msg = new OutgoingMessage({ id: job.messageId, text: job.text, connections: [connections[i]!] })
+      msg.scope = scope
+      let text: string | undefined
+      const passed = await pipeline.send(msg, async (sending) => {
+        text = sending.text
+      })
+      if (!passed || text === undefined) fail('cancelled by an app in the outgoing phase', [rows[i]!.id])
+      else {
+        const group = byText.get(text)
+        if (group) group.push(rows[i]!)
+        else byText.set(text, [rows[i]!])
+      }
+    }
+    await scope.settle()
+    // One send per text (all of them, unless an app changed some), after the batch before.
+    await turn
+    const sends = [...byText].map(([text, group]) => ({ group, delivering: delivery.toBackend(backend, job.messageId, text, group.map((r) => r.identity), {}) }))
+    handed()
+    const sentIds: number[] = []
+    for (const { group, delivering } of sends) {
+      run.handed += group.length
+      const outcome: DeliveryOutcome = (await delivering) ?? { sent: false, error: `no backend named "${backend}" is configured` }
+      if (outcome.sent) {
+        for (const row of group) sentIds.push(row.id)
+        continue
+      }
+      // When the backend named the identities that failed, the others were sent.
+      const refused = new Set(outcome.failedIdentities ?? group.map((r) => r.identity))
+      for (const row of group) if (!refused.has(row.identity)) sentIds.push(row.id)
+      fail(outcome.error ?? 'the backend did not accept it', group.filter((r) => refused.has(r.identity)).map((r) => r.id))
+    }
     const at = clock.date()
     const held = await this.#sql.transaction(async (sql) => {
       await this.#sql.mark(sentIds, 'S', at, null, sql)
-      await this.#sql.mark(failedIds, 'E', at, error, sql)
+      for (const [error, ids] of failed) await this.#sql.mark(ids, 'E', at, error, sql)
       return this.#sql.heartbeat(job.id, this.runner, at, sql)
     })
     if (!held) run.halt('lost')
+    const failures = rows.length - sentIds.length
     run.sent += sentIds.length
-    run.failed += failedIds.length
-    inspector.emit('bulk.batch', { jobId: job.id, backend, identities: rows.length, sent: sentIds.length, failed: failedIds.length })
+    run.failed += failures
+    inspector.emit('bulk.batch', { jobId: job.id, backend, identities: rows.length, sent: sentIds.length, failed: failures })
   }
 
   /**
