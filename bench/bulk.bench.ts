@@ -32,9 +32,14 @@ import { identityOf, postgresUrl } from './workload.js'
 
 const FLAGS = (process.env.BENCH_SENDER_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean)
 if (process.env.BULK_BENCH_SENDER !== '1') {
-  // Run again in a process of its own with the sender's flags.
-  const child = spawnSync(process.execPath, [...FLAGS, '--import', 'tsx', fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, BULK_BENCH_SENDER: '1' } })
-  process.exit(child.status ?? 1)
+  // Each database in a process of its own (so each starts from the same memory), with the sender's flags.
+  let status = 0
+  for (const db of ['postgres', 'sqlite']) {
+    if (process.env.BENCH_DB && process.env.BENCH_DB !== db) continue
+    const child = spawnSync(process.execPath, [...FLAGS, '--import', 'tsx', fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, BULK_BENCH_SENDER: '1', BENCH_DB: db } })
+    status ||= child.status ?? 1
+  }
+  process.exit(status)
 }
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 100_000)

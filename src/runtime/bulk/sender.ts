@@ -16,6 +16,7 @@ import { LEASE_MS, runnerGone, runnerName } from './lease.js'
 import { IDEMPOTENCY_KEY_MAX, type BulkJobStatus } from './models.js'
 import { checkRecipient, chunks } from './recipients.js'
 import { BulkStatements, type JobRow, type RecipientRow } from './statements.js'
+import { StatusWriter } from './status-writer.js'
 
 const log = getLogger('rapidsms.bulk')
 
@@ -61,7 +62,10 @@ class Run {
   readonly stopped: Promise<void>
   #wake!: () => void
 
-  constructor(readonly job: JobRow) {
+  constructor(
+    readonly job: JobRow,
+    readonly statuses: StatusWriter,
+  ) {
     this.stopped = new Promise((resolve) => (this.#wake = resolve))
   }
 
@@ -220,7 +224,7 @@ export class BulkSender {
 
   /** Run a job this sender holds the lease of, to its end or until it stops. */
   #start(job: JobRow, options: BulkOptions, resumed: boolean): Promise<BulkResult> {
-    const run = new Run(job)
+    const run = new Run(job, new StatusWriter(this.#sql, job.id, this.runner, this.context.clock))
     if (this.#stopping) run.halt('stopping')
     const done = this.#run(run, options, resumed).finally(() => this.#running.delete(job.id))
     this.#running.set(job.id, { run, done })
@@ -267,7 +271,9 @@ export class BulkSender {
 
   /** Send one backend's recipients, `window` batches at a time, until none is left or the run stops. */
   async #sendBackend(run: Run, backend: string, window: number, progressed: () => void): Promise<void> {
+    // Batches whose backend has not answered yet (the window), and every batch until its statuses are committed.
     const inFlight = new Set<Promise<void>>()
+    const writing = new Set<Promise<void>>()
     const { id: backendId } = await backendRow(this.context.db.orm.em.fork() as EntityManager, backend)
     let after = 0
     // Batches are prepared side by side but handed to the backend in id order, each after the one before.
@@ -282,22 +288,29 @@ export class BulkSender {
       const turn = handed
       let release!: () => void
       handed = new Promise((resolve) => (release = resolve))
-      const batch: Promise<void> = this.#sendBatch(run, backend, backendId, rows, turn, release)
+      let answered!: () => void
+      const sending: Promise<void> = new Promise<void>((resolve) => (answered = resolve)).finally(() => inFlight.delete(sending))
+      const batch: Promise<void> = this.#sendBatch(run, backend, backendId, rows, turn, release, answered)
         .then(progressed, (error: unknown) => run.halt('stopping', error))
-        .finally(() => (release(), inFlight.delete(batch)))
-      inFlight.add(batch)
+        .finally(() => (release(), answered(), writing.delete(batch)))
+      inFlight.add(sending)
+      writing.add(batch)
       if (inFlight.size >= window) await Promise.race([...inFlight, run.stopped])
+      // Outcomes waiting for their commit are bounded too (the disk may be slower than the backend).
+      if (writing.size >= 4 * window) await Promise.race([...writing, run.stopped])
     }
-    await Promise.all(inFlight)
+    await Promise.all(writing)
   }
 
   /**
    * One batch: its connections, each recipient's message through the outgoing phase, then
    * to the backend's actor once the batch before was handed to it (`turn`; `handed` lets the
-   * next go), then `S`, or `E` with the error, with the lease renewed, in one transaction.
+   * next go); once it answered (`answered` frees its place in the window) its recipients
+   * become `S`, or `E` with the error, committed with the outcomes of the batches that came
+   * back meanwhile (StatusWriter).
    */
-  async #sendBatch(run: Run, backend: string, backendId: number, rows: RecipientRow[], turn: Promise<void>, handed: () => void): Promise<void> {
-    const { clock, db, delivery, pipeline, inspector } = this.context
+  async #sendBatch(run: Run, backend: string, backendId: number, rows: RecipientRow[], turn: Promise<void>, handed: () => void, answered: () => void): Promise<void> {
+    const { db, delivery, pipeline, inspector } = this.context
     const { job } = run
     const em = () => db.orm.em.fork() as EntityManager
     // Apps of the outgoing phase see the connections as rows, with their contacts; without any,
@@ -345,13 +358,10 @@ export class BulkSender {
       for (const row of group) if (!refused.has(row.identity)) sentIds.push(row.id)
       fail(outcome.error ?? 'the backend did not accept it', group.filter((r) => refused.has(r.identity)).map((r) => r.id))
     }
-    const at = clock.date()
-    const held = await this.#sql.transaction(async (sql) => {
-      await this.#sql.mark(sentIds, 'S', at, null, sql)
-      for (const [error, ids] of failed) await this.#sql.mark(ids, 'E', at, error, sql)
-      return this.#sql.heartbeat(job.id, this.runner, at, sql)
-    })
+    answered()
+    const held = await run.statuses.write({ sentIds, failed })
     if (!held) run.halt('lost')
+    // Progress counts what is committed.
     const failures = rows.length - sentIds.length
     run.sent += sentIds.length
     run.failed += failures

@@ -1,0 +1,71 @@
+import type { Clock } from '../../core/clock.js'
+import type { BulkStatements } from './statements.js'
+
+/** What became of one batch: the recipients sent, and those failed by error. */
+export interface BatchOutcome {
+  sentIds: number[]
+  failed: Map<string, number[]>
+}
+
+interface Waiting {
+  outcome: BatchOutcome
+  resolve: (held: boolean) => void
+  reject: (error: unknown) => void
+}
+
+/** Recipient ids per statement. */
+const IDS_PER_STATEMENT = 1000
+
+/**
+ * Writes the outcomes of a job's batches, those that came back meanwhile together in one
+ * transaction (a group commit: a commit waits for the disk, and the batches in flight go on
+ * meanwhile), with the job's lease renewed in it. Each write resolves once committed, with
+ * whether the runner still held the job.
+ */
+export class StatusWriter {
+  #queue: Waiting[] = []
+  #flushing = false
+
+  constructor(
+    private readonly sql: BulkStatements,
+    private readonly jobId: number,
+    private readonly runner: string,
+    private readonly clock: Clock,
+  ) {}
+
+  write(outcome: BatchOutcome): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ outcome, resolve, reject })
+      if (!this.#flushing) void this.#flush()
+    })
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushing = true
+    try {
+      while (this.#queue.length) {
+        const group = this.#queue.splice(0)
+        try {
+          const held = await this.#commit(group.map((w) => w.outcome))
+          for (const w of group) w.resolve(held)
+        } catch (error) {
+          for (const w of group) w.reject(error)
+        }
+      }
+    } finally {
+      this.#flushing = false
+    }
+  }
+
+  #commit(outcomes: BatchOutcome[]): Promise<boolean> {
+    const at = this.clock.date()
+    const sent = outcomes.flatMap((o) => o.sentIds)
+    const failed = new Map<string, number[]>()
+    for (const o of outcomes) for (const [error, ids] of o.failed) failed.set(error, [...(failed.get(error) ?? []), ...ids])
+    return this.sql.transaction(async (run) => {
+      for (let i = 0; i < sent.length; i += IDS_PER_STATEMENT) await this.sql.mark(sent.slice(i, i + IDS_PER_STATEMENT), 'S', at, null, run)
+      for (const [error, ids] of failed) for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) await this.sql.mark(ids.slice(i, i + IDS_PER_STATEMENT), 'E', at, error, run)
+      return this.sql.heartbeat(this.jobId, this.runner, at, run)
+    })
+  }
+}
