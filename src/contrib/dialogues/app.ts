@@ -10,6 +10,7 @@ import type { ConnectionLike, IncomingMessage } from '../../core/messages/index.
 import { pythonStrip } from '../../core/python.js'
 import type { WakeTime } from '../../core/scheduling.js'
 import { Connection } from '../../models/index.js'
+import { writePending } from '../../models/pending-writes.js'
 import { StaleWriteError } from '../../models/record-writer.js'
 import { languageOf } from '../translation/index.js'
 import { isDialogue, type Dialogue } from './define.js'
@@ -144,7 +145,9 @@ export class DialogueApp extends AppBase {
     writer.hold(msg.scope)
     // Released by handle(); by the router's settle if an app filtered the message first.
     msg.scope.beforeSettle(() => writer.release(msg.scope))
-    const load = this.#store.active(connection.id)
+    // The session this host last stored for a conversation in memory needs no read; any other, one.
+    const known = this.#memory(connection)?.get(this) as SessionRow | undefined
+    const load = known ? Promise.resolve(known) : this.#store.active(connection.id)
     load.catch(() => undefined)
     this.#loads.set(msg, load)
     return undefined
@@ -254,6 +257,16 @@ export class DialogueApp extends AppBase {
     return this.#commit(undefined, dialogue, outcome, context, { id: generateId(), interrupted: interrupt })
   }
 
+  /**
+   * The memory of the connection's conversation while it is in memory: there this host keeps
+   * the active session it last stored (keyed by this app), so the conversation's next message
+   * reads no row. It goes with the conversation once idle; a session another host stepped
+   * meanwhile fails the write (its version moved on) and is read again.
+   */
+  #memory(connection: ConnectionLike): Map<unknown, unknown> | undefined {
+    return this.router.conversationMemory?.(connection)
+  }
+
   /** Apply one event to a stored session; the session as it is after. */
   async #apply(session: SessionRow, event: { type: string; [key: string]: unknown }, context: StepContext): Promise<SessionRow> {
     const dialogue = this.#byName.get(session.dialogue)
@@ -287,9 +300,12 @@ export class DialogueApp extends AppBase {
     let sends = outcome.sends.map((text) => render(text, language))
     if (status === 'completed' && dialogue?.onDone) {
       try {
-        const em = msg?.em ?? this.router.db.orm.em.fork()
+        // An EntityManager of its own: the rows it leaves pending go through the group-commit
+        // writer (one statement for the sessions completing together) where they can (see
+        // writePending), else it is flushed; either way before the step is stored.
+        const em = this.router.db.orm.em.fork()
         await dialogue.onDone({ context: outcome.context as never, output: outcome.output, em, connection, msg, sessionId: id })
-        await em.flush()
+        if (!(await writePending(em, this.router.db.writer))) await em.flush()
       } catch (error) {
         ;[status, failure, sends] = ['failed', `its onDone raised an error: ${(error as Error).message}`, []]
       }
@@ -311,6 +327,8 @@ export class DialogueApp extends AppBase {
       wakeAt: ended ? null : dateOrNull(wakeAt({ ...outcome.state, timers })),
     }
     const seq = next.version - 1
+    // The step's writes commit as one, also where no message holds them (a timer, startDialogue).
+    this.router.db.writer.hold(unit)
     const writes = [this.#store.write({ session: next, readVersion: session?.version, seq, event: outcome.event, before: outcome.before, after: outcome.after, sends, messageId: msg?.id ?? null, at, endedAt: ended ? at : null }, unit)]
     const old = extra.interrupted
     if (old) {
@@ -318,7 +336,16 @@ export class DialogueApp extends AppBase {
       writes.push(this.#store.write({ session: ending, readVersion: old.version, seq: old.version, event: { type: 'dialogue.interrupt', by: name }, before: null, after: '(interrupted)', sends: [], messageId: msg?.id ?? null, at, endedAt: at, beforeInserts: true }, unit))
     }
     this.router.db.writer.release(unit)
-    await Promise.all(writes)
+    const memory = this.#memory(connection)
+    try {
+      await Promise.all(writes)
+    } catch (error) {
+      // Not stored (another host stepped the session, or the database refused): read it again next time.
+      memory?.delete(this)
+      throw error
+    }
+    if (status === 'active') memory?.set(this, next)
+    else memory?.delete(this)
     const scheduler = this.router.scheduler
     if (old) scheduler.wake(SOURCE, { key: old.id, at: null })
     scheduler.wake(SOURCE, next.wakeAt ? { key: id, at: next.wakeAt.getTime(), version: next.version, data: { backend: connection.backend.name, identity: connection.identity } } : { key: id, at: null })

@@ -76,6 +76,26 @@ describe('DialogueApp with the survey on a real host', () => {
     expect((await rapid.em().find(Contact, {})).map((c) => c.name)).toEqual(['Bo'])
   })
 
+  it('fails a session whose onDone rows the database refuses, with a log line; the last answer goes on to the other apps', async () => {
+    await rapid.exchange('254700000009', 'survey')
+    const [session] = await sessions()
+    // A response of this session is already stored (survey_response.session is unique).
+    await rapid.db.writer.insert(SurveyResponse, { session: session!.id, name: 'Earlier', age: 1, sex: 'M', village: 'X', createdOn: clock.date() } as never)
+    for (const text of ['Cy', '70', 'm', 'Town']) await rapid.exchange('254700000009', text)
+    const logs = captureLogs('warn')
+    let replies: string[]
+    try {
+      replies = await texts('254700000009', 'YES')
+    } finally {
+      logs.stop()
+    }
+    expect(replies).toEqual(['Sorry, RapidSMS could not understand your message.'])
+    const [failed] = await sessions()
+    expect([failed!.status, failed!.version]).toEqual(['failed', 6])
+    expect((await rapid.em().find(SurveyResponse, {})).map((r) => r.name)).toEqual(['Earlier'])
+    expect(logs.lines.find((l) => l.name === 'rapidsms.contrib.dialogues')!.msg).toContain(`dialogue session ${session!.id} of "survey" failed: its onDone raised an error`)
+  })
+
   it('takes a reply that starts with a handler keyword as the answer, since DialogueApp comes first', async () => {
     await rapid.exchange('254700000003', 'SURVEY')
     expect(await texts('254700000003', 'echo Ann')).toEqual(['Thanks, echo Ann. How old are you?'])
@@ -97,6 +117,9 @@ describe('DialogueApp with the survey on a real host', () => {
     expect(await logged()).toBe(1)
     expect(await rapid.em().count(DialogueStep, {})).toBe(1)
     expect(logs.lines.some((l) => l.msg.includes('changed since it was read'))).toBe(true)
+    // The next message reads the session as the other host left it (this host forgets what it kept of it) and goes on.
+    expect(await texts('254700000004', 'Ann')).toEqual(['Thanks, Ann. How old are you?'])
+    expect(await rapid.em().count(DialogueStep, {})).toBe(2)
   })
 
   it('STOP ends the active session as interrupted, with the dialogue\'s text; without a session it goes on to the other apps', async () => {
@@ -131,6 +154,8 @@ describe('DialogueApp with the survey on a real host', () => {
     await rapid.exchange('254700000008', 'survey')
     const [session] = await sessions()
     await rapid.em().nativeUpdate(DialogueSession, { id: session!.id }, { snapshot: { ...session!.snapshot!, value: { weight: 'waiting' } } })
+    // As after the restart that brings the edited dialogue: the conversation is not in memory.
+    rapid.router.releaseIdleConnections(0)
     const logs = captureLogs('warn')
     let replies: string[]
     try {
