@@ -1,15 +1,25 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { BackendMessage } from '../../src/index.js'
 import { Backend, Connection, Contact } from '../../src/models/index.js'
-import { writePending } from '../../src/models/pending-writes.js'
+import type { EntityManager } from '@mikro-orm/core'
+import { queuePending } from '../../src/models/pending-writes.js'
 import { useScratchDatabase } from '../support/database.js'
 
-describe("writePending: an EntityManager's pending rows through the group-commit writer", () => {
+describe("queuePending: an EntityManager's pending rows in a unit of the group-commit writer", () => {
   const scratch = useScratchDatabase({ migrate: true })
   beforeEach(() => scratch.db.clear())
   const em = () => scratch.db.orm.em.fork()
   const message = (n: number) => ({ name: 'w', direction: 'O', date: new Date(Date.UTC(2026, 11, 1, 9, 0, n)), messageId: `m${n}`, identity: String(n), text: `t${n}` })
   const stored = async () => (await em().find(BackendMessage, {}, { orderBy: { messageId: 'asc' } })).map((r) => [r.messageId, r.text, r.externalId])
+  /** Queue what `em` has pending in a unit of its own: true once committed, false when a flush is needed. */
+  const writePending = async (em: EntityManager, writer = scratch.db.writer, unit = {}) => {
+    writer.hold(unit)
+    const rows = queuePending(em, writer, unit)
+    writer.release(unit)
+    if (!rows) return false
+    await rows
+    return true
+  }
   const names = async () => (await em().find(Contact, {}, { orderBy: { id: 'asc' } })).map((c) => c.name)
 
   it('stores the new rows of concurrent calls, with the defaults and onCreate values a flush would give', async () => {
@@ -18,7 +28,7 @@ describe("writePending: an EntityManager's pending rows through the group-commit
     a.create(BackendMessage, message(2))
     b.create(BackendMessage, message(3))
     c.create(Contact, { name: 'Ann' })
-    expect(await Promise.all([writePending(a, scratch.db.writer), writePending(b, scratch.db.writer), writePending(c, scratch.db.writer), writePending(em(), scratch.db.writer)])).toEqual([true, true, true, true])
+    expect(await Promise.all([writePending(a), writePending(b), writePending(c), writePending(em())])).toEqual([true, true, true, true])
     expect(await stored()).toEqual([
       ['m1', 't1', ''],
       ['m2', 't2', ''],
@@ -37,7 +47,7 @@ describe("writePending: an EntityManager's pending rows through the group-commit
     ;(await changing.findOneOrFail(Contact, bo.id)).name = 'Bob'
     Object.assign(changing.getReference(Contact, cy.id), { name: 'Cyd', language: 'fr' })
     changing.create(BackendMessage, message(4))
-    expect(await writePending(changing, scratch.db.writer)).toBe(true)
+    expect(await writePending(changing)).toBe(true)
     expect(await names()).toEqual(['Bob', 'Cyd'])
     expect((await em().findOneOrFail(Contact, cy.id)).language).toBe('fr')
     expect(await stored()).toEqual([['m4', 't4', '']])
@@ -50,24 +60,39 @@ describe("writePending: an EntityManager's pending rows through the group-commit
     const removing = em()
     removing.remove(await removing.findOneOrFail(Contact, bo.id))
     removing.create(BackendMessage, message(5))
-    expect(await writePending(removing, scratch.db.writer)).toBe(false)
+    expect(await writePending(removing)).toBe(false)
     const linking = em()
     const fresh = linking.create(Contact, { name: 'Di' })
     linking.create(Connection, { identity: '5', backend: linking.create(Backend, { name: 'b' }), contact: fresh })
-    expect(await writePending(linking, scratch.db.writer)).toBe(false)
+    expect(await writePending(linking)).toBe(false)
     expect(await stored()).toEqual([])
     expect(await names()).toEqual(['Bo'])
+  })
+
+  it('commits the rows with the other writes of the unit, together or not at all', async () => {
+    const unit = {}
+    scratch.db.writer.hold(unit)
+    const step = scratch.db.writer.insert(BackendMessage, message(8), unit)
+    const results = em()
+    results.create(Contact, { name: 'Fay' })
+    const rows = queuePending(results, scratch.db.writer, unit)!
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    // Held: nothing yet.
+    expect(await names()).toEqual([])
+    scratch.db.writer.release(unit)
+    await Promise.all([step, rows])
+    expect([await names(), await stored()]).toEqual([['Fay'], [['m8', 't8', '']]])
   })
 
   it('commits the rows of one call together or not at all', async () => {
     const first = em()
     first.create(BackendMessage, message(6))
-    await writePending(first, scratch.db.writer)
+    await writePending(first)
     const both = em()
     both.create(Contact, { name: 'Ed' })
     // The same id twice: refused.
     both.create(BackendMessage, { ...message(7), id: (await em().findOneOrFail(BackendMessage, { messageId: 'm6' })).id })
-    await expect(writePending(both, scratch.db.writer)).rejects.toThrow()
+    await expect(writePending(both)).rejects.toThrow()
     expect(await stored()).toEqual([['m6', 't6', '']])
     expect(await names()).toEqual([])
   })

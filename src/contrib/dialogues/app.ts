@@ -10,7 +10,7 @@ import type { ConnectionLike, IncomingMessage } from '../../core/messages/index.
 import { pythonStrip } from '../../core/python.js'
 import type { WakeTime } from '../../core/scheduling.js'
 import { Connection } from '../../models/index.js'
-import { writePending } from '../../models/pending-writes.js'
+import { queuePending } from '../../models/pending-writes.js'
 import { StaleWriteError } from '../../models/record-writer.js'
 import { languageOf } from '../translation/index.js'
 import { isDialogue, type Dialogue } from './define.js'
@@ -24,6 +24,14 @@ import { SessionStore, type SessionRow } from './store.js'
 import { render } from './texts.js'
 
 const log = getLogger('rapidsms.contrib.dialogues')
+
+/** The database refused the writes of a step (`cause`): nothing of it was stored. */
+class StepNotStored extends Error {
+  override name = 'StepNotStored'
+  constructor(override readonly cause: unknown) {
+    super(`a dialogue step was not stored: ${(cause as Error)?.message ?? cause}`)
+  }
+}
 
 /** The scheduler's name for the sessions' wake times. */
 const SOURCE = 'dialogues'
@@ -175,11 +183,19 @@ export class DialogueApp extends AppBase {
       // A session that failed on this message leaves it to the other apps.
       return next.status !== 'failed'
     } catch (error) {
-      if (!(error instanceof StaleWriteError)) throw error
-      // Another host stepped the session since it was loaded: nothing of this message was
-      // stored, and nothing answers it; its router reports the failure (a gateway sends it again).
-      log.warn({ msgId: msg.id }, 'a dialogue step was not stored: its session changed since it was loaded')
-      return true
+      // Nothing of this message was stored, and nothing answers it: its router reports the
+      // failure (its message log row failed with the step), and a gateway sends it again.
+      if (error instanceof StaleWriteError) {
+        // Another host stepped the session since it was loaded.
+        log.warn({ msgId: msg.id }, 'a dialogue step was not stored: its session changed since it was loaded')
+        return true
+      }
+      if (error instanceof StepNotStored) {
+        // The database refused a row of the step (one its onDone left pending).
+        log.error({ msgId: msg.id, err: error.cause }, `a dialogue step was not stored: ${(error.cause as Error)?.message ?? error.cause}`)
+        return true
+      }
+      throw error
     } finally {
       this.router.db.writer.release(msg.scope)
     }
@@ -298,14 +314,18 @@ export class DialogueApp extends AppBase {
     let failure = outcome.failure
     const language = languageOf(connection) || this.router.settings.languageCode
     let sends = outcome.sends.map((text) => render(text, language))
+    // The step's writes commit as one, also where no message holds them (a timer, startDialogue).
+    this.router.db.writer.hold(unit)
+    let results: Promise<void> | undefined
     if (status === 'completed' && dialogue?.onDone) {
       try {
-        // An EntityManager of its own: the rows it leaves pending go through the group-commit
-        // writer (one statement for the sessions completing together) where they can (see
-        // writePending), else it is flushed; either way before the step is stored.
+        // An EntityManager of its own. What it leaves pending commits with the step (a crash
+        // keeps both or neither) where the writer can take it (see queuePending); otherwise it
+        // is flushed now, before the step.
         const em = this.router.db.orm.em.fork()
         await dialogue.onDone({ context: outcome.context as never, output: outcome.output, em, connection, msg, sessionId: id })
-        if (!(await writePending(em, this.router.db.writer))) await em.flush()
+        results = queuePending(em, this.router.db.writer, unit)
+        if (!results) await em.flush()
       } catch (error) {
         ;[status, failure, sends] = ['failed', `its onDone raised an error: ${(error as Error).message}`, []]
       }
@@ -327,9 +347,8 @@ export class DialogueApp extends AppBase {
       wakeAt: ended ? null : dateOrNull(wakeAt({ ...outcome.state, timers })),
     }
     const seq = next.version - 1
-    // The step's writes commit as one, also where no message holds them (a timer, startDialogue).
-    this.router.db.writer.hold(unit)
     const writes = [this.#store.write({ session: next, readVersion: session?.version, seq, event: outcome.event, before: outcome.before, after: outcome.after, sends, messageId: msg?.id ?? null, at, endedAt: ended ? at : null }, unit)]
+    if (results) writes.push(results)
     const old = extra.interrupted
     if (old) {
       const ending: SessionRow = { ...old, status: 'interrupted', timers: [], version: old.version + 1, expiresAt: null, wakeAt: null }
@@ -342,7 +361,7 @@ export class DialogueApp extends AppBase {
     } catch (error) {
       // Not stored (another host stepped the session, or the database refused): read it again next time.
       memory?.delete(this)
-      throw error
+      throw error instanceof StaleWriteError ? error : new StepNotStored(error)
     }
     if (status === 'active') memory?.set(this, next)
     else memory?.delete(this)

@@ -76,24 +76,31 @@ describe('DialogueApp with the survey on a real host', () => {
     expect((await rapid.em().find(Contact, {})).map((c) => c.name)).toEqual(['Bo'])
   })
 
-  it('fails a session whose onDone rows the database refuses, with a log line; the last answer goes on to the other apps', async () => {
+  it('stores the rows onDone leaves pending in the commit of the completing step: refused, neither is stored and the message fails', async () => {
     await rapid.exchange('254700000009', 'survey')
     const [session] = await sessions()
     // A response of this session is already stored (survey_response.session is unique).
     await rapid.db.writer.insert(SurveyResponse, { session: session!.id, name: 'Earlier', age: 1, sex: 'M', village: 'X', createdOn: clock.date() } as never)
     for (const text of ['Cy', '70', 'm', 'Town']) await rapid.exchange('254700000009', text)
+    rapid.clearSentMessages()
     const logs = captureLogs('warn')
-    let replies: string[]
     try {
-      replies = await texts('254700000009', 'YES')
+      // The gateway sends it again.
+      await expect(rapid.exchange('254700000009', 'YES')).rejects.toThrow(/unique|UNIQUE/)
     } finally {
       logs.stop()
     }
-    expect(replies).toEqual(['Sorry, RapidSMS could not understand your message.'])
-    const [failed] = await sessions()
-    expect([failed!.status, failed!.version]).toEqual(['failed', 6])
+    expect(rapid.sentMessages.map((m) => m.text)).toEqual([])
+    expect(logs.lines.some((l) => l.name === 'rapidsms.contrib.dialogues' && l.msg.startsWith('a dialogue step was not stored'))).toBe(true)
+    const [still] = await sessions()
+    expect([still!.status, still!.version]).toEqual(['active', 5])
+    expect(await rapid.em().count(DialogueStep, { session: session!.id })).toBe(5)
+    expect(await rapid.em().count(Message, { direction: 'I', text: 'YES' })).toBe(0)
     expect((await rapid.em().find(SurveyResponse, {})).map((r) => r.name)).toEqual(['Earlier'])
-    expect(logs.lines.find((l) => l.name === 'rapidsms.contrib.dialogues')!.msg).toContain(`dialogue session ${session!.id} of "survey" failed: its onDone raised an error`)
+    // Once the row is out of the way, the same answer completes it, its response stored once.
+    await rapid.em().nativeDelete(SurveyResponse, {})
+    expect(await texts('254700000009', 'YES')).toEqual(['Thank you, Cy. Your answers are saved.'])
+    expect((await rapid.em().find(SurveyResponse, {})).map((r) => [r.session, r.name])).toEqual([[session!.id, 'Cy']])
   })
 
   it('takes a reply that starts with a handler keyword as the answer, since DialogueApp comes first', async () => {
