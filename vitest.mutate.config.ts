@@ -24,16 +24,20 @@ const common = {
   ],
   // Module state is set up by each file's own hooks: sharing the imports between files saves re-importing the framework per file.
   isolate: false,
-  // A mutant that leaves a promise pending should fail fast, not after the suite's 20 s.
-  testTimeout: 5_000,
+  // A mutant that leaves a promise pending is stopped by Stryker's own timeout (timeoutMS plus
+  // a factor of the test's normal time); the test timeout only has to hold on a busy machine.
+  testTimeout: 20_000,
   hookTimeout: 20_000,
 }
+
+/** MUTATE_DATABASES=sqlite runs the tests on SQLite alone: for code with nothing database-specific (the machines, the actors), twice as fast. */
+const sqliteOnly = process.env.MUTATE_DATABASES === 'sqlite'
 
 export default defineConfig({
   test: {
     projects: [
       { test: { ...common, name: 'sqlite', env: { RAPIDSMS_TEST_DATABASE_URL: '', RAPIDSMS_LOG_LEVEL: 'silent' } } },
-      { test: { ...common, name: 'postgres', env: { RAPIDSMS_TEST_DATABASE_URL: POSTGRES, RAPIDSMS_LOG_LEVEL: 'silent' } } },
+      ...(sqliteOnly ? [] : [{ test: { ...common, name: 'postgres', env: { RAPIDSMS_TEST_DATABASE_URL: POSTGRES, RAPIDSMS_LOG_LEVEL: 'silent' } } }]),
     ],
   },
 })

@@ -71,8 +71,8 @@ export function backoffDelay(policy: DeliveryPolicy, retry: number, random = Mat
   return Math.round(step / 2 + random() * (step / 2))
 }
 
-/** What became of a send: sent, or failed for every identity or only for `failedIdentities`. */
-export type DeliveryOutcome = { sent: true } | { sent: false; failedIdentities?: string[] }
+/** What became of a send: sent, or failed (why: `error`) for every identity or only for `failedIdentities`. */
+export type DeliveryOutcome = { sent: true } | { sent: false; failedIdentities?: string[]; error?: string }
 
 /** What a backend actor takes from its host: the clock it waits on, the stream it reports to. */
 export interface BackendActorOptions {
@@ -124,6 +124,8 @@ export class BackendActor {
    * transmission statuses.
    */
   async deliverReporting(id: string, text: string, identities: string[], context: BackendContext): Promise<DeliveryOutcome> {
+    const perRequest = this.backend.identitiesPerRequest
+    if (identities.length > perRequest && this.#paces) return this.#split(id, text, identities, context, perRequest)
     let pending = identities
     const inspector = this.#inspector?.active ? this.#inspector : undefined
     for (let attempt = 0; ; attempt++) {
@@ -149,7 +151,7 @@ export class BackendActor {
         this.failed++
         inspector?.emit('send.failed', { msgId: id, backend: this.name, identities: tried, attempt: attempt + 1, final: true, error: describe(error) })
         this.#log.error({ err: error, msgId: id, backend: this.name, identities: pending, attempts: attempt + 1 }, `${this.name} encountered an error while sending.`)
-        return { sent: false, failedIdentities: pending === identities ? undefined : pending }
+        return { sent: false, failedIdentities: pending === identities ? undefined : pending, error: describe(error) }
       }
     }
   }
@@ -167,9 +169,33 @@ export class BackendActor {
     return this.backend.stop()
   }
 
+  /** Does the actor pace sends (a rate limit or a concurrency limit)? */
+  get #paces(): boolean {
+    return this.policy.maxConcurrency !== undefined || this.policy.rateLimit !== undefined
+  }
+
+  /**
+   * A paced send to more identities than one gateway request carries (the generic HTTP
+   * backend's one each): one paced send per request, so `rate_limit` and `max_concurrency`
+   * count requests, as they say; sent when every one was, else the identities that failed.
+   */
+  async #split(id: string, text: string, identities: string[], context: BackendContext, perRequest: number): Promise<DeliveryOutcome> {
+    const parts: string[][] = []
+    for (let i = 0; i < identities.length; i += perRequest) parts.push(identities.slice(i, i + perRequest))
+    const outcomes = await Promise.all(parts.map((part) => this.deliverReporting(id, text, part, context)))
+    const failed: string[] = []
+    let error: string | undefined
+    outcomes.forEach((outcome, i) => {
+      if (outcome.sent) return
+      failed.push(...(outcome.failedIdentities ?? parts[i]!))
+      error ??= outcome.error
+    })
+    if (!failed.length) return { sent: true }
+    return { sent: false, failedIdentities: failed.length === identities.length ? undefined : failed, error }
+  }
+
   #attempt(id: string, text: string, identities: string[], context: BackendContext): Promise<void> | void {
-    const { maxConcurrency, rateLimit } = this.policy
-    if (maxConcurrency === undefined && rateLimit === undefined) return this.backend.send(id, text, identities, context)
+    if (!this.#paces) return this.backend.send(id, text, identities, context)
     return this.#paced(id, text, identities, context)
   }
 

@@ -50,6 +50,11 @@ export class MessagePipeline {
 
   constructor(private readonly options: PipelineOptions) {}
 
+  /** Does any app take part in the outgoing phase (so it sees each outgoing message's connections)? */
+  get hasOutgoingApps(): boolean {
+    return !this.options.disablePhases && this.options.apps.some((actor) => implementsPhase(actor.app, 'outgoing'))
+  }
+
   /** Run an incoming message through its phases and send its replies. */
   async receive(msg: IncomingMessage): Promise<void> {
     const { inspector } = this.options
@@ -62,15 +67,18 @@ export class MessagePipeline {
     if (inspector.active) inspector.emit('message.processed', { msgId: msg.id, handled: msg.handled, appErrors: msg.envelope.appErrors.length })
   }
 
-  /** Run an outgoing message through the outgoing phase and its backends; true if not cancelled. */
-  async send(msg: OutgoingMessage): Promise<boolean> {
+  /**
+   * Run an outgoing message through the outgoing phase and its backends; true if not
+   * cancelled. `deliver` hands it on instead of the routing strategy (a bulk job's batch).
+   */
+  async send(msg: OutgoingMessage, deliver = this.options.deliver): Promise<boolean> {
     const { inspector } = this.options
     if (inspector.active) {
       const backends = [...new Set(msg.connections.map((c) => c.backend.name))]
       inspector.emit('message.sending', { msgId: msg.id, inResponseTo: msg.inResponseTo?.id, text: msg.text, backends, message: msg })
     }
     if (this.options.disablePhases) return false
-    return (await this.#walk(outgoing, msg)).state === 'sent'
+    return (await this.#walk(outgoing, msg, deliver)).state === 'sent'
   }
 
   /**
@@ -78,7 +86,7 @@ export class MessagePipeline {
    * transition, do the work of each state (a phase, replying, delivering) and answer its
    * outcome. Synchronous work costs no promise.
    */
-  async #walk(stepper: MachineStepper, msg: IncomingMessage | OutgoingMessage): Promise<Step> {
+  async #walk(stepper: MachineStepper, msg: IncomingMessage | OutgoingMessage, deliver = this.options.deliver): Promise<Step> {
     const { inspector } = this.options
     const trace: Trace | undefined = inspector.active && (inspector.wants('phase.entered') || inspector.wants('phase.left')) ? {} : undefined
     for (let step = stepper.initial; ; ) {
@@ -88,7 +96,7 @@ export class MessagePipeline {
       const phase = 'phase' in meta ? meta.phase : meta.step
       if (trace) inspector.emit('phase.entered', { msgId: msg.id, phase })
       let event: PhaseOutcome | Promise<PhaseOutcome> =
-        'phase' in meta ? this.#runPhase(meta, msg, 0, trace) : meta.step === 'respond' ? this.#respond(msg as IncomingMessage) : this.#deliver(msg as OutgoingMessage)
+        'phase' in meta ? this.#runPhase(meta, msg, 0, trace) : meta.step === 'respond' ? this.#respond(msg as IncomingMessage) : this.#deliver(msg as OutgoingMessage, deliver)
       if (typeof event !== 'string') event = await event
       if (trace) {
         inspector.emit('phase.left', { msgId: msg.id, phase, outcome: event, ...(trace.stoppedBy !== undefined && { stoppedBy: trace.stoppedBy }) })
@@ -133,8 +141,8 @@ export class MessagePipeline {
     return 'COMPLETED'
   }
 
-  async #deliver(msg: OutgoingMessage): Promise<'COMPLETED'> {
-    await this.options.deliver(msg)
+  async #deliver(msg: OutgoingMessage, deliver: (msg: OutgoingMessage) => Promise<void>): Promise<'COMPLETED'> {
+    await deliver(msg)
     return 'COMPLETED'
   }
 

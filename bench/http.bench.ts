@@ -167,6 +167,9 @@ try {
       p50Ms: result.latency.p50,
       p99Ms: result.latency.p99,
       non2xx: result.non2xx,
+      // The server's CPU time per request: unlike reqPerSec, it hardly moves when other
+      // processes share the machine, so old and new code can be compared on a busy one.
+      serverCpuUsPerReq: Math.round((serverCpu / (ok2xx / seconds)) * 1e6),
       rowsVerified,
     })}\n`,
   )

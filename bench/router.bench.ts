@@ -4,7 +4,9 @@
  * concurrently; then the same with the DatabaseRouter, 100 in flight. Prints one JSON line
  * per run, after checking every row was written (and, for the DatabaseRouter, every
  * message's status):
- *   {"bench":"router","db":"postgres","inflight":100,"messages":5000,"msgPerSec":N,"p50Ms":N,"p99Ms":N,"rowsVerified":true,"router":"blocking"}
+ *   {"bench":"router","db":"postgres","inflight":100,"messages":5000,"msgPerSec":N,"p50Ms":N,"p99Ms":N,"cpuUsPerMsg":N,"rowsVerified":true,"router":"blocking"}
+ * cpuUsPerMsg is this process's CPU time (the framework's; not the database server's) per
+ * message of the measured run: it hardly moves when other processes share the machine.
  * PostgreSQL: a scratch database on RAPIDSMS_BENCH_POSTGRES_URL (default the local server).
  */
 import { Host } from '../src/index.js'
@@ -37,8 +39,10 @@ async function run(db: 'sqlite' | 'postgres', inflight: 1 | 100, router: 'blocki
     await send(WARMUP)
     const latencies: number[] = []
     const started = performance.now()
+    const cpuBefore = process.cpuUsage()
     await send(MESSAGES, latencies)
     const seconds = (performance.now() - started) / 1000
+    const cpu = process.cpuUsage(cpuBefore)
     const check = await verify(host.db, WARMUP + MESSAGES)
     if (!check.ok) throw new Error(`rows lost: ${JSON.stringify(check)}`)
     if (router === 'database') {
@@ -49,7 +53,7 @@ async function run(db: 'sqlite' | 'postgres', inflight: 1 | 100, router: 'blocki
     }
     latencies.sort((a, b) => a - b)
     const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 100) / 100
-    const line = { bench: 'router', db, inflight, messages: MESSAGES, msgPerSec: Math.round(MESSAGES / seconds), p50Ms: at(0.5), p99Ms: at(0.99), rowsVerified: true, router }
+    const line = { bench: 'router', db, inflight, messages: MESSAGES, msgPerSec: Math.round(MESSAGES / seconds), p50Ms: at(0.5), p99Ms: at(0.99), cpuUsPerMsg: Math.round((cpu.user + cpu.system) / MESSAGES), rowsVerified: true, router }
     process.stdout.write(`${JSON.stringify(line)}\n`)
   } finally {
     await host.stop()

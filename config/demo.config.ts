@@ -8,6 +8,7 @@ import { DialogueApp } from 'rapidsms/contrib/dialogues'
 import { EchoHandler, PingHandler } from 'rapidsms/contrib/echo'
 import { HandlersApp } from 'rapidsms/contrib/handlers'
 import { HttpTesterApp } from 'rapidsms/contrib/httptester'
+import { LocationsApp, loadSampleLocations } from 'rapidsms/contrib/locations'
 import { MessagingApp } from 'rapidsms/contrib/messaging'
 import { MessageLogApp } from 'rapidsms/contrib/messagelog'
 import { LanguageHandler, RegisterHandler, RegistrationApp } from 'rapidsms/contrib/registration'
@@ -31,11 +32,13 @@ export default defineConfig({
   // After "LANG FR" a contact is answered in French (RapidSMS itself keeps the project language).
   replyInContactLanguage: true,
   // DialogueApp before HandlersApp: during the survey (send SURVEY) every message is an answer.
-  // MessagingApp and HttpTesterApp bring pages (Messaging, Message Tester) and see no message.
-  apps: [MessageLogApp, DialogueApp, HandlersApp, RegistrationApp, MessagingApp, HelloWorld, HttpTesterApp, DefaultApp], // DefaultApp must be last
+  // MessagingApp, HttpTesterApp and LocationsApp bring pages (Messaging, Message Tester, Map) and see no message.
+  apps: [MessageLogApp, DialogueApp, HandlersApp, RegistrationApp, MessagingApp, HelloWorld, HttpTesterApp, LocationsApp, DefaultApp], // DefaultApp must be last
   handlers: [EchoHandler, PingHandler, RegisterHandler, LanguageHandler],
   dialogues: [survey],
   entities: [SurveyResponse],
+  // `rapidsms loaddata` puts sample locations (Uganda's regions, some districts and facilities) on the Map.
+  fixtures: (em) => loadSampleLocations(em),
   migrations: surveyMigrations,
   backends: {
     // Replies are stored as rows; messages come in over HTTP, as from a provider:

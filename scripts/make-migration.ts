@@ -7,7 +7,7 @@
 import { readdirSync, writeFileSync } from 'node:fs'
 import { join, relative, dirname } from 'node:path'
 import type { EntitySchema } from '@mikro-orm/core'
-import { coreEntities, coreMigrations, type MigrationEntry } from '../src/models/index.js'
+import { coreEntities, coreMigrations, withExtraFields, type MigrationEntry } from '../src/models/index.js'
 import { diffSchema, migrationClassName, migrationSource } from '../src/models/make-migration.js'
 
 interface Module {
@@ -16,6 +16,8 @@ interface Module {
   before: () => Promise<MigrationEntry[]>
   own: () => Promise<MigrationEntry[]>
   folder: string
+  /** The app whose extra Contact and Connection fields the module's migrations add. */
+  fieldsOwner?: () => Promise<{ name: string; contactFields?: Record<string, object>; connectionFields?: Record<string, object> }>
 }
 
 const modules: Record<string, Module> = {
@@ -56,11 +58,25 @@ const modules: Record<string, Module> = {
     own: async () => (await import('../src/runtime/scheduler/migrations/index.js')).migrations,
     folder: 'src/runtime/scheduler/migrations',
   },
+  bulk: {
+    entities: async () => (await import('../src/runtime/bulk/models.js')).bulkEntities,
+    before: async () => coreMigrations,
+    own: async () => (await import('../src/runtime/bulk/migrations/index.js')).migrations,
+    folder: 'src/runtime/bulk/migrations',
+  },
   dialogues: {
     entities: async () => (await import('../src/contrib/dialogues/models.js')).dialogueEntities,
     before: async () => coreMigrations,
     own: async () => (await import('../src/contrib/dialogues/migrations/index.js')).migrations,
     folder: 'src/contrib/dialogues/migrations',
+  },
+  // Its tables, and the location column it adds to Contact (extensible models).
+  locations: {
+    entities: async () => (await import('../src/contrib/locations/index.js')).LocationsApp.entities!,
+    before: async () => coreMigrations,
+    own: async () => (await import('../src/contrib/locations/migrations/index.js')).migrations,
+    folder: 'src/contrib/locations/migrations',
+    fieldsOwner: async () => (await import('../src/contrib/locations/index.js')).LocationsApp,
   },
   messagelog: {
     entities: async () => (await import('../src/contrib/messagelog/index.js')).MessageLogApp.entities!,
@@ -81,7 +97,7 @@ if (!module || !label) {
   process.exit(2)
 }
 const postgres = process.env.MIGRATIONS_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const entities = [...coreEntities, ...(await module.entities())]
+const entities = withExtraFields([...coreEntities, ...(await module.entities())], module.fieldsOwner ? [await module.fieldsOwner()] : [])
 const migrations = [...(await module.before()), ...(await module.own())]
 const sql = {
   postgresql: await diffSchema('postgresql', entities, migrations, postgres),

@@ -1,4 +1,5 @@
 import type { StatusUpdate } from '../backends/ports.js'
+import type { BulkOptions, BulkRecipients, BulkResult } from '../core/bulk.js'
 import type { Clock } from '../core/clock.js'
 import type { Settings } from '../core/config.js'
 import type { Inspector } from '../core/inspection.js'
@@ -13,6 +14,8 @@ export interface SendOptions {
   messageClass?: typeof OutgoingMessage
   /** The outgoing message's id (32 hex), when sending it again must carry the same one. */
   id?: string
+  /** Send as a bulk job under this key: a second send with the same key sends nothing again (see sendBulk). */
+  idempotencyKey?: string
 }
 
 /**
@@ -36,6 +39,12 @@ export interface RouterServices {
    */
   accept(text: string, connection: ConnectionLike, fields?: MessageFields): Promise<void>
   send(text: string, connections: ConnectionLike | ConnectionLike[], options?: SendOptions): Promise<OutgoingMessage>
+  /**
+   * One text to any number of recipients (connections, or backend names and identities, from
+   * any iterable or stream): stored, sent per backend in batches of `dbRouterBatchSize`,
+   * paced by each backend, with a status per recipient; once per `idempotencyKey`.
+   */
+  sendBulk(text: string, recipients: BulkRecipients, options?: BulkOptions): Promise<BulkResult>
   lookupConnections(backend: string | { name: string }, identities: string[]): Promise<Connection[]>
   /**
    * Run `work` in the conversation of `connection`, queued behind its messages (and before

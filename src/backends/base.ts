@@ -44,6 +44,15 @@ export abstract class BackendBase implements OutboundPort {
     this.configure(this.config)
   }
 
+  /**
+   * How many identities one request to the gateway carries (Kannel's `to`, Vumi's `to_addr`:
+   * all of them; the generic HTTP backend: one). A backend actor that paces sends
+   * (`rate_limit`, `max_concurrency`) counts requests, so it splits larger sends.
+   */
+  get identitiesPerRequest(): number {
+    return Infinity
+  }
+
   /** Parse the configuration; called once by the constructor. Throw ConfigError on bad values. */
   configure(_config: BackendConfig): void {}
 

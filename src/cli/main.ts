@@ -11,6 +11,7 @@ import { makeMigrations } from './commands/makemigrations.js'
 import { runScriptFiles } from './commands/script.js'
 import { printDialoguePaths, testDialogues } from './commands/dialogues.js'
 import { start } from './commands/start.js'
+import { send } from './commands/send.js'
 import { startProject } from './startproject/index.js'
 import { environment } from '../core/environment.js'
 
@@ -53,6 +54,21 @@ program
   .action(async (options: { migrate: boolean; host?: string; port?: number }) => {
     const port = options.port ?? (environment.port ? parsePort(environment.port, 'PORT') : undefined)
     await start(await config(), { ...options, port })
+  })
+
+program
+  .command('send')
+  .description('send one text to every recipient of a CSV file ("identity" or "identity,backend" a line) as a bulk job: in batches, paced, a status each; Ctrl-C stops, the same command again goes on, once done it sends nothing again')
+  .requiredOption('--to-file <file>', 'the CSV file of recipients; a first line naming the columns (identity, backend) is a header')
+  .requiredOption('--text <text>', 'the message')
+  .option('--backend <name>', "the backend of rows without one (default: the project's only backend)")
+  .option('--idempotency-key <key>', 'the job\'s key: a rerun with it goes on where the job stopped and never sends twice (default: a new one, printed)')
+  .action(async (options: { toFile: string; text: string; backend?: string; idempotencyKey?: string }) => {
+    // stdout has the job's lines; logs go to stderr, beside the progress bar (and not over it).
+    const tty = process.stderr.isTTY === true
+    const format = program.opts<{ logFormat?: string }>().logFormat ?? (tty ? 'pretty' : 'json')
+    configureLogging({ level: environment.rapidsmsLogLevel ? undefined : tty ? 'silent' : 'warn', destination: format === 'pretty' ? prettyLines(2) : process.stderr })
+    process.exitCode = await send(await config(), options, { out, tty })
   })
 
 program

@@ -5,6 +5,6 @@ import pretty from 'pino-pretty'
  * ready {"url":"http://127.0.0.1:8000",...}`: the local time, the level, the logger's name,
  * the message, and the line's other fields after it, one line per entry.
  */
-export function prettyLines(): { write(line: string): void } {
-  return pretty({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', messageKey: 'msg', singleLine: true, sync: true })
+export function prettyLines(fd: 1 | 2 = 1): { write(line: string): void } {
+  return pretty({ destination: fd, colorize: (fd === 1 ? process.stdout : process.stderr).isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', messageKey: 'msg', singleLine: true, sync: true })
 }

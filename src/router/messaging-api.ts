@@ -1,4 +1,5 @@
 import type { SendOptions } from '../apps/index.js'
+import type { BulkOptions, BulkRecipients, BulkResult } from '../core/bulk.js'
 import type { ConnectionLike, IncomingMessage, MessageFields, OutgoingMessage } from '../core/messages/index.js'
 import type { Connection } from '../models/index.js'
 import { getRouter } from './active-router.js'
@@ -17,6 +18,17 @@ export function receive(text: string, connection: ConnectionLike, fields: Messag
  */
 export function send(text: string, connections: ConnectionLike | ConnectionLike[], options?: SendOptions): Promise<OutgoingMessage> {
   return getRouter().send(text, connections, options)
+}
+
+/**
+ * Send one text to any number of recipients as a bulk job: stored, sent per backend in
+ * batches of `dbRouterBatchSize`, paced by each backend, with a status per recipient; a
+ * second call with the same `idempotencyKey` sends nothing again (it reports the job, or goes
+ * on where it stopped).
+ * @example const job = await sendBulk('Clinic closed today', readNumbers(), { idempotencyKey: 'closure-12-02' })
+ */
+export function sendBulk(text: string, recipients: BulkRecipients, options?: BulkOptions): Promise<BulkResult> {
+  return getRouter().sendBulk(text, recipients, options)
 }
 
 /**

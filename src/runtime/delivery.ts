@@ -26,11 +26,18 @@ export class DeliveryPath {
     return actor.deliverReporting(id, text, identities, context)
   }
 
-  /** An outgoing message to every backend of its connections, one after the other (the blocking router). */
-  async sendMessage(msg: OutgoingMessage): Promise<void> {
+  /**
+   * An outgoing message to every backend of its connections, one after the other, each in
+   * sends of at most `batchSize` identities, one at a time (the blocking router; a message to
+   * thousands of connections never hands a backend thousands of identities at once).
+   */
+  async sendMessage(msg: OutgoingMessage, batchSize = Infinity): Promise<void> {
     const context = msg.extraBackendContext()
     for (const [name, connections] of groupBy(msg.connections, (c) => c.backend.name)) {
-      await this.toBackend(name, msg.id, msg.text, connections.map((c) => c.identity), context)
+      const identities = connections.map((c) => c.identity)
+      for (let start = 0; start < identities.length; start += batchSize) {
+        await this.toBackend(name, msg.id, msg.text, batchSize >= identities.length ? identities : identities.slice(start, start + batchSize), context)
+      }
     }
   }
 }

@@ -9,10 +9,12 @@ import type { Settings, UserSettings } from '../core/config.js'
 import { ConfigError } from '../core/errors.js'
 import { Inspector, type InspectionListener } from '../core/inspection.js'
 import { getLogger } from '../core/logger.js'
+import type { BulkOptions, BulkRecipients, BulkResult } from '../core/bulk.js'
 import type { ConnectionLike, IncomingMessage, MessageFields, OutgoingMessage } from '../core/messages/index.js'
 import type { Connection, Database } from '../models/index.js'
 import { bootstrap, type BootstrapOptions, type Foundation } from './bootstrap.js'
 import type { Bus } from './bus/index.js'
+import { BulkSender } from './bulk/index.js'
 import { ConnectionRegistry } from './connections/index.js'
 import { DeliveryPath } from './delivery.js'
 import { publishEvents } from './events.js'
@@ -30,6 +32,8 @@ export interface HostOptions extends BootstrapOptions {
   clock?: Clock
   /** Listens to the inspection stream from the start (as xstate's `createActor(m, { inspect })`). */
   inspect?: InspectionListener
+  /** Go on at start with the bulk jobs stopped hosts left (default true; `rapidsms send` runs only its own). */
+  resumeBulk?: boolean
 }
 
 /**
@@ -54,10 +58,13 @@ export class Host implements RouterServices {
   readonly pipeline: MessagePipeline
   readonly connections: ConnectionRegistry
   readonly messaging: Messaging
+  /** Bulk jobs: one text to many recipients, in batches, with a status each (see BulkSender). */
+  readonly bulk: BulkSender
   /** What the last host left undone, resumed at start (the DatabaseRouter's). */
   resumed: Promise<unknown> = Promise.resolve()
   readonly #owns: Foundation['owns']
   #stopping = false
+  readonly #resumeBulk: boolean
   #unpublish: (() => void) | undefined
 
   private constructor(foundation: Foundation, options: HostOptions, clock: Clock) {
@@ -71,10 +78,13 @@ export class Host implements RouterServices {
     this.apps = (this.settings.apps as AppClass[]).map((App) => new AppActor(new App(this), this.inspector))
     const lookupConnections = (backend: string, identities: string[]) => this.lookupConnections(backend, identities)
     const Strategy = routingStrategyClass(this.settings.router)
-    this.routing = new Strategy({ db: this.db, clock, inspector: this.inspector, delivery: new DeliveryPath(this.backends), batchSize: this.settings.dbRouterBatchSize, lookupConnections })
+    const [delivery, batchSize] = [new DeliveryPath(this.backends), this.settings.dbRouterBatchSize]
+    this.routing = new Strategy({ db: this.db, clock, inspector: this.inspector, delivery, batchSize, lookupConnections })
     this.pipeline = new MessagePipeline({ apps: this.apps, deliver: (msg) => this.routing.deliver(msg), inspector: this.inspector, disablePhases: options.disablePhases })
     this.connections = new ConnectionRegistry({ db: this.db, clock, inspector: this.inspector, idleMs: this.settings.connectionIdleMs, process: (msg) => this.messaging.process(msg) })
-    this.messaging = new Messaging({ db: this.db, connections: this.connections, pipeline: this.pipeline, routing: this.routing })
+    this.bulk = new BulkSender({ db: this.db, clock, inspector: this.inspector, pipeline: this.pipeline, delivery, batchSize, backends: [...this.backends.keys()] })
+    this.messaging = new Messaging({ db: this.db, connections: this.connections, pipeline: this.pipeline, routing: this.routing, bulk: this.bulk })
+    this.#resumeBulk = options.resumeBulk !== false
   }
 
   /** Validate the settings, open (and migrate) the database, build and start every actor. */
@@ -110,11 +120,15 @@ export class Host implements RouterServices {
   lookupConnections(backend: string | { name: string }, identities: string[]): Promise<Connection[]> {
     return this.messaging.lookupConnections(backend, identities)
   }
+  sendBulk(text: string, recipients: BulkRecipients, options?: BulkOptions): Promise<BulkResult> {
+    return this.bulk.send(text, recipients, options)
+  }
 
   /** See RouterServices.reportStatus: the routing strategy records it (the DatabaseRouter: the transmission's status). */
   async reportStatus(update: StatusUpdate): Promise<void> {
     this.inspector.emit('status.reported', { msgId: update.messageId, identity: update.identity, outcome: update.outcome, ...(update.backend && { backend: update.backend }) })
     await this.routing.reportStatus(update)
+    await this.bulk.reportStatus(update)
   }
 
   getApp<T>(appClass: abstract new (...args: any[]) => T): T | undefined {
@@ -145,6 +159,7 @@ export class Host implements RouterServices {
     this.#stopping = true
     this.inspector.emit('actor.stopping', { kind: 'host', name: this.settings.projectName })
     this.messaging.close()
+    await this.bulk.stop()
     await this.connections.whenIdle()
     this.connections.stop()
     for (const actor of [...this.apps].reverse()) await this.#supervise('stopped', 'app', actor)
@@ -168,6 +183,7 @@ export class Host implements RouterServices {
       (left) => (left.incoming || left.outgoing) && log.info(left, `resumed ${left.incoming} incoming message(s) and ${left.outgoing} outgoing transmission(s)`),
       (error: unknown) => log.error({ err: error }, 'could not resume the messages a stopped router left'),
     )
+    if (this.#resumeBulk) this.bulk.resume().catch((error: unknown) => log.error({ err: error }, 'could not go on with the bulk jobs a stopped host left'))
     this.inspector.emit('actor.started', { kind: 'host', name: this.settings.projectName })
     this.bus.publish('rapidsms.events.host.started', { apps: this.apps.map((a) => a.name), backends: [...this.backends.keys()], at: this.clock.date().toISOString() })
   }

@@ -7,6 +7,7 @@ import { storable } from '../core/text.js'
 import type { Connection, Database } from '../models/index.js'
 import type { ConnectionRegistry } from './connections/index.js'
 import type { RoutingStrategy } from './routing/index.js'
+import type { BulkSender } from './bulk/index.js'
 
 /** What the messaging API works with: the host's pieces. */
 export interface MessagingParts {
@@ -14,6 +15,7 @@ export interface MessagingParts {
   connections: ConnectionRegistry
   pipeline: MessagePipeline
   routing: RoutingStrategy
+  bulk: BulkSender
 }
 
 /**
@@ -87,10 +89,17 @@ export class Messaging {
     })
   }
 
-  /** Create one outgoing message to every connection and send it (docs 8.1.2). */
+  /**
+   * Create one outgoing message to every connection and send it (docs 8.1.2). With an
+   * `idempotencyKey` it is sent as a bulk job (see BulkSender: batches, a status per
+   * recipient, sent once per key); the message then carries the job's id and `bulk`, its result.
+   */
   send(text: string, connections: ConnectionLike | ConnectionLike[], options: SendOptions = {}): Promise<OutgoingMessage> {
     const MessageClass = options.messageClass ?? OutgoingMessage
     const list = Array.isArray(connections) ? [...connections] : [connections]
+    if (options.idempotencyKey !== undefined) {
+      return this.parts.bulk.send(text, list, { idempotencyKey: options.idempotencyKey }).then((bulk) => Object.assign(new MessageClass({ text, connections: list, id: bulk.messageId }), { bulk }))
+    }
     return this.sendMessage(new MessageClass({ text, connections: list, inResponseTo: options.inResponseTo ?? null, fields: options.fields, ...(options.id && { id: options.id }) }))
   }
 

@@ -4,6 +4,7 @@ import type { Settings } from '../core/config.js'
 import { coreEntities, coreMigrations, Database, DEFAULT_DATABASE_URL, withExtraFields, type FieldsOwner, type MigrationEntry } from '../models/index.js'
 import { routingStrategyClass } from './routing/index.js'
 import { schedulerEntities, schedulerMigrations } from './scheduler/index.js'
+import { bulkEntities, bulkMigrations } from './bulk/schema.js'
 import { environment } from '../core/environment.js'
 
 interface SchemaOwner {
@@ -13,14 +14,15 @@ interface SchemaOwner {
 
 /**
  * Every table a project needs and the migrations that create them: core first (with the
- * scheduler's stored tasks), the routing strategy's (the DatabaseRouter's db_message and
- * db_transmission), then each configured backend's, each installed app's, and the project's
+ * scheduler's stored tasks and the bulk jobs), the routing strategy's (the DatabaseRouter's
+ * db_message and db_transmission), then each configured backend's, each installed app's, and the project's
  * own (duplicates once).
  */
 export function schemaOf(settings: Settings): { entities: EntitySchema<any, any>[]; migrations: MigrationEntry[] } {
   const owners: SchemaOwner[] = [
     { entities: coreEntities, migrations: coreMigrations },
     { entities: schedulerEntities, migrations: schedulerMigrations },
+    { entities: bulkEntities, migrations: bulkMigrations },
     routingStrategyClass(settings.router) as SchemaOwner,
     ...Object.values(settings.backends).map((b) => b.engine as SchemaOwner),
     ...(settings.apps as SchemaOwner[]),

@@ -134,6 +134,33 @@ describe('the backend actor', () => {
     expect(backend.calls.map((c) => c.at)).toEqual([0, 250, 500])
   })
 
+  it('a paced backend taking one identity per request gets one paced send per identity; failures name theirs', async () => {
+    vi.useFakeTimers({ now: 0 })
+    class OnePerRequest extends ScriptedBackend {
+      override get identitiesPerRequest(): number {
+        return 1
+      }
+    }
+    const backend = new OnePerRequest({ clock: systemClock } as RouterServices, 'gw', { retry_delay_ms: 1, rate_limit: 4, retries: 0 })
+    const actor = new BackendActor(backend, { clock: systemClock })
+    backend.outcomes = [undefined, status(400)]
+    const outcome = actor.deliverReporting('m1', 'x', ['1', '2', '3'], {})
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(await outcome).toEqual({ sent: false, failedIdentities: ['2'], error: 'BackendSendError: gw: answered 400' })
+    expect(backend.calls.map((c) => [c.identities, c.at])).toEqual([[['1'], 0], [['2'], 250], [['3'], 500]])
+  })
+
+  it('an unpaced backend gets every identity in one send, whatever it takes per request', async () => {
+    class OnePerRequest extends ScriptedBackend {
+      override get identitiesPerRequest(): number {
+        return 1
+      }
+    }
+    const backend = new OnePerRequest({ clock: systemClock } as RouterServices, 'gw', {})
+    expect(await new BackendActor(backend).deliver('m1', 'x', ['1', '2', '3'], {})).toBe(true)
+    expect(backend.calls.map((c) => c.identities)).toEqual([['1', '2', '3']])
+  })
+
   it('backs off exponentially with jitter, up to the cap', () => {
     const policy = { ...DEFAULT_POLICY, retryDelayMs: 100, retryMaxDelayMs: 1000 }
     expect([1, 2, 3, 4, 5].map((n) => backoffDelay(policy, n, () => 0))).toEqual([50, 100, 200, 400, 500])

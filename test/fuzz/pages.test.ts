@@ -56,7 +56,7 @@ const id = fc.oneof(fc.constantFrom('1', '2', '0', '-1', '999999', '1.5', '99999
 const query = fc.oneof(
   fc.constant(''),
   fc
-    .array(fc.tuple(fc.constantFrom('q', 'o', 'p', 'page', 'after', 'before', 'dir', 'sort', 'next', 'identity', 'contact', 'all', 'x'), junkText, fc.constantFrom<Encoding>('plus', 'percent', 'raw')), { minLength: 1, maxLength: 4 })
+    .array(fc.tuple(fc.constantFrom('q', 'o', 'p', 'page', 'after', 'before', 'dir', 'sort', 'next', 'identity', 'contact', 'all', 'type', 'parent', 'location', 'x'), junkText, fc.constantFrom<Encoding>('plus', 'percent', 'raw')), { minLength: 1, maxLength: 4 })
     .map((pairs) => `?${formOf(pairs)}`),
 )
 

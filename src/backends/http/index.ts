@@ -24,6 +24,11 @@ export class HttpBackend extends GatewayBackend<HttpOptions> {
     return httpOptions(config)
   }
 
+  /** A generic provider takes one recipient per request. */
+  override get identitiesPerRequest(): number {
+    return 1
+  }
+
   /** The request for one identity: a generic provider takes one recipient per request. */
   override prepareRequest(_id: string, text: string, identities: string[]): GatewayRequest {
     const { sendsmsUrl } = this.options

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/knex'
 import { Hono, type Context } from 'hono'
 import { BACKEND_NAME_MAX, IDENTITY_MAX } from '../../core/config.js'
 import { Backend, backendRow, Connection, Contact, extraFieldNames, type FieldsOwner } from '../../models/index.js'
-import { AdminCell, AdminInput, formValue, readForm } from '../../web/admin/fields.js'
+import { AdminCell, AdminInput, formValue, readForm, referenceChoices } from '../../web/admin/fields.js'
 import { adminModels, type AdminField, type AdminModel } from '../../web/admin/registry.js'
 import { definePages, type Site, type SiteEnv } from '../../web/pages/context.js'
 import { flash } from '../../web/pages/flash.js'
@@ -77,7 +77,7 @@ interface ConnectionRow {
   remove: boolean
 }
 
-function ContactForm({ action, name, language, rows, errors, backends, languages, contactId, extras = [] }: { action: string; name: string; language: string; rows: ConnectionRow[]; errors: FormErrors; backends: string[]; languages: readonly (readonly [string, string])[]; contactId?: number; extras?: { field: AdminField; value: string | boolean }[] }) {
+function ContactForm({ action, name, language, rows, errors, backends, languages, contactId, extras = [] }: { action: string; name: string; language: string; rows: ConnectionRow[]; errors: FormErrors; backends: string[]; languages: readonly (readonly [string, string])[]; contactId?: number; extras?: { field: AdminField; value: string | boolean; choices?: [string, string][] }[] }) {
   return (
     <>
       <Form action={action} aria-label="Contact">
@@ -89,8 +89,8 @@ function ContactForm({ action, name, language, rows, errors, backends, languages
         <FormError errors={errors} />
         <Field field={{ name: 'name', label: 'Name', value: name, maxLength: NAME_MAX }} error={errors.name} />
         <Field field={{ name: 'language', label: 'Language', type: 'select', value: language, options: [['', '(the project’s)'], ...languages.map(([code, label]) => [code, `${label} (${code})`] as [string, string])] }} error={errors.language} />
-        {extras.map(({ field, value }) => (
-          <AdminInput field={field} value={value} error={errors[field.name]} />
+        {extras.map(({ field, value, choices }) => (
+          <AdminInput field={field} value={value} error={errors[field.name]} choices={choices} />
         ))}
         <fieldset class="mb-3">
           <legend class="h6">Connections</legend>
@@ -203,12 +203,27 @@ function registration(site: Site): Hono<SiteEnv> {
     const connections = ids.length
       ? ((await knex({ cn: 'rapidsms_connection' }).join({ b: 'rapidsms_backend' }, 'b.id', 'cn.backend_id').whereIn('cn.contact_id', ids).orderBy('cn.id').select('cn.contact_id', 'cn.identity', { backend: 'b.name' })) as { contact_id: number; identity: string; backend: string }[])
       : []
+    // A field pointing at another table (a contact's location) shows that row's name.
+    const referenced = new Map<string, Map<number, Record<string, unknown>>>()
+    for (const f of extras()?.fields ?? []) {
+      if (f.kind !== 'reference' || !f.target) continue
+      const pk = f.target.primaryKeys[0]!
+      const wanted = [...new Set(page.rows.map((r) => r[f.name]).filter((v) => v !== null && v !== undefined).map(Number))]
+      const found = wanted.length ? ((await site.em().find(f.target.className, { [pk]: { $in: wanted } })) as Record<string, unknown>[]) : []
+      referenced.set(f.name, new Map(found.map((row) => [Number(row[pk]), row])))
+    }
+    const extraValue = (f: AdminField, value: unknown) => {
+      if (value === null || value === undefined) return value
+      if (f.kind === 'boolean') return Boolean(Number(value) || value === true)
+      if (f.kind === 'reference') return referenced.get(f.name)?.get(Number(value)) ?? null
+      return value
+    }
     const rows: ContactLine[] = page.rows.map((r) => ({
       id: Number(r.id),
       name: String(r.name),
       language: String(r.language),
       connections: connections.filter((cn) => Number(cn.contact_id) === Number(r.id)).map((cn) => `${cn.backend}: ${cn.identity}`),
-      extra: Object.fromEntries((extras()?.fields ?? []).map((f) => [f.name, f.kind === 'boolean' && r[f.name] !== null ? Boolean(Number(r[f.name]) || r[f.name] === true) : r[f.name]])),
+      extra: Object.fromEntries((extras()?.fields ?? []).map((f) => [f.name, extraValue(f, r[f.name])])),
     }))
     const listColumns: Column<ContactLine>[] = [...columns.slice(0, 2), ...(extras()?.fields ?? []).map((f) => ({ label: f.label, cell: (line: ContactLine) => <AdminCell field={f} row={line.extra} /> })), ...columns.slice(2)]
     const links = pagerLinks(c.req.url, page)
@@ -245,6 +260,8 @@ function registration(site: Site): Hono<SiteEnv> {
 
   const renderForm = async (c: Context<SiteEnv>, contact: { id?: number; name: string; language: string; [field: string]: unknown }, rows: ConnectionRow[], errors: FormErrors) => {
     const backends = await backendNames(site, site.em())
+    // A field that points at another table (a contact's location) is a select of its rows.
+    const choices = extras() ? await referenceChoices(site.em(), extras()!.model, site.admin, contact.id) : new Map<string, [string, string][]>()
     if (!rows.some((r) => r.key === 'new')) rows = [...rows, { key: 'new', backend: '', identity: '', remove: false }]
     const action = contact.id === undefined ? '/registration/add/' : `/registration/${contact.id}/edit/`
     return c.render(
@@ -259,7 +276,7 @@ function registration(site: Site): Hono<SiteEnv> {
           backends={backends}
           languages={languages}
           contactId={contact.id}
-          extras={(extras()?.fields ?? []).map((field) => ({ field, value: formValue(field, contact[field.name] ?? (contact.id === undefined ? (extras()!.model.meta.properties as Record<string, { default?: unknown }>)[field.name]?.default : undefined)) }))}
+          extras={(extras()?.fields ?? []).map((field) => ({ field, choices: choices.get(field.name), value: formValue(field, contact[field.name] ?? (contact.id === undefined ? (extras()!.model.meta.properties as Record<string, { default?: unknown }>)[field.name]?.default : undefined)) }))}
         />
       </>,
       { title: contact.id === undefined ? 'Add Contact' : `Edit ${contact.name || `contact ${contact.id}`}` },

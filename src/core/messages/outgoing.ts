@@ -1,3 +1,4 @@
+import type { BulkResult } from '../bulk.js'
 import { MessageBase, type MessageInit } from './base.js'
 import { backendContext } from './context.js'
 import type { BackendContext } from './types.js'
@@ -15,6 +16,9 @@ export function setOutgoingSender(fn: Sender | undefined): void {
 
 /** Outbound message that can easily be sent to the router (docs 8.1.2). */
 export class OutgoingMessage extends MessageBase {
+  /** For a message sent with an idempotency key: what became of its bulk job. */
+  bulk?: BulkResult
+
   constructor(init: MessageInit = {}) {
     super(init)
   }

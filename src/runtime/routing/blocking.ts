@@ -4,7 +4,8 @@ import type { Resumed, RoutingContext, RoutingStrategy } from './strategy.js'
 /**
  * RapidSMS's BlockingRouter, the default: a message is processed while its source waits (a
  * gateway's HTTP request gets its answer once the phases ran, the replies were sent and the
- * rows committed); nothing is stored of the routing itself, so nothing is resumed.
+ * rows committed); nothing is stored of the routing itself, so nothing is resumed. Each
+ * backend gets a message's identities in sends of at most `dbRouterBatchSize`.
  */
 export class BlockingRouter implements RoutingStrategy {
   static readonly entities = []
@@ -22,7 +23,7 @@ export class BlockingRouter implements RoutingStrategy {
   }
 
   deliver(msg: OutgoingMessage): Promise<void> {
-    return this.context.delivery.sendMessage(msg)
+    return this.context.delivery.sendMessage(msg, this.context.batchSize)
   }
 
   async resume(): Promise<Resumed> {

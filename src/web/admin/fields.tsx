@@ -1,4 +1,6 @@
+import type { EntityMetadata } from '@mikro-orm/core'
 import type { EntityManager } from '@mikro-orm/knex'
+import type { AdminOptions, ChoicesContext } from '../../models/index.js'
 import { parseDateTime } from '../../backends/kannel/delivery-report.js'
 import { Field, type FieldSpec, type FormErrors } from '../pages/form.js'
 import { formatDate, Time } from '../pages/format.js'
@@ -17,16 +19,26 @@ export const FIELD_MESSAGES = {
   maxLength: (max: number, length: number) => `Ensure this value has at most ${max} characters (it has ${length}).`,
 }
 
-/** Options of every reference field whose table is small enough for a select. */
-export async function referenceChoices(em: EntityManager, model: AdminModel): Promise<Map<string, [string, string][]>> {
+/** The choices of a select of rows of `target`: its registration's `choices`, else every row by name (up to SELECT_LIMIT). */
+export async function rowChoices(em: EntityManager, target: EntityMetadata, registry: readonly AdminOptions[], context: ChoicesContext): Promise<[string, string][] | undefined> {
+  const custom = registry.find((o) => o.entity.meta.className === target.className)?.choices
+  if (custom) return custom(em, context)
+  if ((await em.count(target.className, {})) > SELECT_LIMIT) return undefined
+  const rows = (await em.find(target.className, {}, { orderBy: { [target.primaryKeys[0]!]: 'asc' } })) as Record<string, unknown>[]
+  const pk = target.primaryKeys[0]!
+  return rows.map((r): [string, string] => [String(r[pk]), rowLabel({ meta: target, verboseName: target.className.toLowerCase() }, r)])
+}
+
+/**
+ * Options of every reference field whose table is small enough for a select (or whose
+ * target's registration offers its own `choices`); `id` is the row being changed.
+ */
+export async function referenceChoices(em: EntityManager, model: Pick<AdminModel, 'fields' | 'meta'>, registry: readonly AdminOptions[], id?: unknown): Promise<Map<string, [string, string][]>> {
   const choices = new Map<string, [string, string][]>()
   for (const field of model.fields) {
     if (field.kind !== 'reference' || !field.editable || !field.target) continue
-    const target = field.target
-    if ((await em.count(target.className, {})) > SELECT_LIMIT) continue
-    const rows = (await em.find(target.className, {}, { orderBy: { [target.primaryKeys[0]!]: 'asc' } })) as Record<string, unknown>[]
-    const pk = target.primaryKeys[0]!
-    choices.set(field.name, [...(field.nullable ? [['', '---------'] as [string, string]] : []), ...rows.map((r): [string, string] => [String(r[pk]), rowLabel({ meta: target, verboseName: target.className.toLowerCase() }, r)])])
+    const options = await rowChoices(em, field.target, registry, { entity: model.meta.className, field: field.name, id })
+    if (options) choices.set(field.name, [...(field.nullable ? [['', '---------'] as [string, string]] : []), ...options])
   }
   return choices
 }
@@ -48,7 +60,11 @@ export function AdminInput({ field, value, error, choices, disabled }: { field: 
   else if (field.kind === 'datetime') {
     spec.type = 'datetime-local'
     spec.help = 'UTC'
-  } else if (field.kind === 'integer' || field.kind === 'number') spec.type = 'number'
+  } else if (field.kind === 'integer') spec.type = 'number'
+  else if (field.kind === 'number') {
+    spec.type = 'number'
+    spec.attrs = { ...spec.attrs, step: 'any' }
+  }
   else if (field.kind === 'reference') {
     if (choices) {
       spec.type = 'select'

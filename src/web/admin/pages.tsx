@@ -1,12 +1,14 @@
 import type { EntityManager } from '@mikro-orm/knex'
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
+import type { AdminOptions } from '../../models/index.js'
 import type { Site, SiteEnv } from '../pages/context.js'
 import { flash } from '../pages/flash.js'
 import { Form, FormError, type FormErrors } from '../pages/form.js'
 import { keysetPage, pageRequest, type SortColumn } from '../pages/keyset.js'
 import { DataTable, Pager, pagerLinks, withQuery, type Column } from '../pages/table.js'
 import { likePattern } from '../pages/search.js'
-import { AdminCell, AdminInput, formValue, readForm, referenceChoices, uniqueErrors } from './fields.js'
+import { ValidationError } from '../../core/errors.js'
+import { AdminCell, AdminInput, formValue, readForm, referenceChoices, rowChoices, uniqueErrors } from './fields.js'
 import { adminModels, capitalize, rowLabel, type AdminField, type AdminModel } from './registry.js'
 
 const PAGE_SIZE = 50
@@ -57,8 +59,37 @@ function IndexPage({ models }: { models: AdminModel[] }) {
   )
 }
 
+/** A filter of the list page (Django's list_filter): a reference or a boolean, with its options. */
+interface ListFilter {
+  field: AdminField
+  /** `[value, label]` pairs; undefined for a reference to a table too large for a select (an id input). */
+  options?: [string, string][]
+  value: string
+}
+
+/** The filters of a model's list with their options and the values the query asks for; an error for a value that is not one. */
+async function listFilters(em: EntityManager, model: AdminModel, registry: readonly AdminOptions[], query: (name: string) => string | undefined): Promise<{ filters: ListFilter[]; error?: string }> {
+  const filters: ListFilter[] = []
+  let error: string | undefined
+  for (const name of model.options.filters ?? []) {
+    const field = model.fields.find((f) => f.name === name && (f.kind === 'reference' || f.kind === 'boolean'))
+    if (!field) continue
+    const value = (query(field.name) ?? '').trim()
+    let options: [string, string][] | undefined
+    if (field.kind === 'boolean') options = [['1', 'Yes'], ['0', 'No']]
+    else {
+      const rows = await rowChoices(em, field.target!, registry, { entity: model.meta.className, field: field.name })
+      options = rows && (field.nullable ? [['none', '(none)'], ...rows] : rows)
+    }
+    const known = options ? options.some(([v]) => v === value) : /^\d{1,15}$/.test(value) || (field.nullable && value === 'none')
+    if (value && !known) error ??= `“${value}” is not a choice of the ${field.label.toLowerCase()} filter.`
+    filters.push({ field, options, value: known ? value : '' })
+  }
+  return { filters, error }
+}
+
 /** Knex's query of a model's table, rows mapped to entities with their list's references loaded. */
-async function listRows(em: EntityManager, model: AdminModel, c: Context<SiteEnv>, dialect: 'postgresql' | 'sqlite') {
+async function listRows(em: EntityManager, model: AdminModel, c: Context<SiteEnv>, dialect: 'postgresql' | 'sqlite', filters: ListFilter[]) {
   const sortable = model.fields.filter((f) => !f.nullable && f.kind !== 'text' && f.kind !== 'reference')
   const sortField = sortable.find((f) => f.name === c.req.query('sort')) ?? model.pk
   const dir: 'asc' | 'desc' = c.req.query('dir') === 'asc' ? 'asc' : 'desc'
@@ -72,11 +103,56 @@ async function listRows(em: EntityManager, model: AdminModel, c: Context<SiteEnv
       for (const f of model.search) w.orWhereRaw(`lower("${f.column}") like ? escape '\\'`, [pattern])
     })
   }
+  for (const { field, value } of filters) {
+    if (!value) continue
+    if (value === 'none') query.whereNull(field.column)
+    else if (field.kind === 'boolean') query.where(field.column, value === '1')
+    else query.where(field.column, Number(value))
+  }
   const page = await keysetPage<Record<string, unknown>>(query, order, dir, pageRequest((n) => c.req.query(n), order), PAGE_SIZE, dialect)
   const entities = page.rows.map((row) => em.map(model.meta.className, row) as Record<string, unknown>)
   const refs = model.list.filter((f) => f.kind === 'reference').map((f) => f.name)
   if (refs.length && entities.length) await em.populate(entities as object[], refs as never[])
   return { entities, page, sortable, sortField, dir, q }
+}
+
+/** The list's search box and filters, one GET form. */
+function ListControls({ model, q, filters }: { model: AdminModel; q: string; filters: ListFilter[] }) {
+  if (!model.search.length && !filters.length) return null
+  return (
+    <form method="get" class="d-flex flex-wrap gap-2 align-items-end" role="search" aria-label={`Search ${model.verboseNamePlural}`}>
+      {model.search.length > 0 && (
+        <div>
+          <label class="visually-hidden" for="admin-q">
+            Search
+          </label>
+          <input id="admin-q" class="form-control" type="search" name="q" value={q} placeholder={`Search ${model.search.map((f) => f.label.toLowerCase()).join(', ')}`} />
+        </div>
+      )}
+      {filters.map(({ field, options, value }) => (
+        <div>
+          <label class="form-label small mb-0" for={`filter-${field.name}`}>
+            By {field.label.toLowerCase()}
+          </label>
+          {options ? (
+            <select id={`filter-${field.name}`} class="form-select" name={field.name}>
+              <option value="">All</option>
+              {options.map(([v, label]) => (
+                <option value={v} selected={v === value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input id={`filter-${field.name}`} class="form-control" type="number" name={field.name} value={value} min="1" placeholder="id" />
+          )}
+        </div>
+      ))}
+      <button class="btn btn-outline-secondary" type="submit">
+        {model.search.length ? 'Search' : 'Filter'}
+      </button>
+    </form>
+  )
 }
 
 function ModelForm({ model, raw, errors, choices, action, readOnly }: { model: AdminModel; raw: Record<string, string | boolean>; errors: FormErrors; choices: Map<string, [string, string][]>; action: string; readOnly?: boolean }) {
@@ -124,7 +200,9 @@ export function adminPages(site: Site): Hono<SiteEnv> {
     const model = find(c)
     if (!model) return notFound(c)
     const em = site.em()
-    const { entities, page, sortable, sortField, dir, q } = await listRows(em, model, c, dialect)
+    const { filters, error } = await listFilters(em, model, site.admin, (n) => c.req.query(n))
+    if (error) c.status(400)
+    const { entities, page, sortable, sortField, dir, q } = await listRows(em, model, c, dialect, filters)
     const url = c.req.url
     const sortKeys = new Set(sortable.map((f) => f.name))
     const columns: Column<Record<string, unknown>>[] = model.list.map((field: AdminField, i) => ({
@@ -140,20 +218,16 @@ export function adminPages(site: Site): Hono<SiteEnv> {
         ),
     }))
     const links = pagerLinks(url, page)
+    const filtered = q || filters.some((f) => f.value)
     return c.render(
       <>
-        <div class="d-flex flex-wrap gap-2 mb-3">
-          {model.search.length > 0 && (
-            <form method="get" class="d-flex gap-2" role="search" aria-label={`Search ${model.verboseNamePlural}`}>
-              <label class="visually-hidden" for="admin-q">
-                Search
-              </label>
-              <input id="admin-q" class="form-control" type="search" name="q" value={q} placeholder={`Search ${model.search.map((f) => f.label.toLowerCase()).join(', ')}`} />
-              <button class="btn btn-outline-secondary" type="submit">
-                Search
-              </button>
-            </form>
-          )}
+        {error && (
+          <div class="alert alert-danger" role="alert">
+            {error}
+          </div>
+        )}
+        <div class="d-flex flex-wrap gap-2 mb-3 align-items-end">
+          <ListControls model={model} q={q} filters={filters} />
           {!model.options.readOnly && (
             <a class="btn btn-primary ms-auto" href={`${model.path}add/`}>
               Add {model.verboseName}
@@ -164,7 +238,7 @@ export function adminPages(site: Site): Hono<SiteEnv> {
           caption={capitalize(model.verboseNamePlural)}
           columns={columns}
           rows={entities}
-          empty={q ? `No ${model.verboseNamePlural} match “${q}”.` : `No ${model.verboseNamePlural} yet.`}
+          empty={filtered ? (q ? `No ${model.verboseNamePlural} match “${q}”.` : `No ${model.verboseNamePlural} match the filters.`) : `No ${model.verboseNamePlural} yet.`}
           sort={{ key: sortField.name, dir, href: (key, d) => withQuery(url, { sort: key, dir: d, after: undefined, before: undefined }) }}
         />
         <Pager prev={links.prev} next={links.next} prevLabel={dir === 'desc' ? '« Newer' : '« Previous'} nextLabel={dir === 'desc' ? 'Older »' : 'Next »'} />
@@ -174,7 +248,7 @@ export function adminPages(site: Site): Hono<SiteEnv> {
   })
 
   const render = async (c: Context<SiteEnv>, model: AdminModel, raw: Record<string, string | boolean>, errors: FormErrors, action: string, title: string, id?: string) => {
-    const choices = await referenceChoices(site.em(), model)
+    const choices = await referenceChoices(site.em(), model, site.admin, id === undefined ? undefined : Number(id))
     return c.render(
       <>
         <ModelForm model={model} raw={raw} errors={errors} choices={choices} action={action} readOnly={model.options.readOnly} />
@@ -197,6 +271,7 @@ export function adminPages(site: Site): Hono<SiteEnv> {
     const body = await c.req.parseBody()
     const { values, errors, raw } = await readForm(em, model, body)
     if (!Object.keys(errors).length) Object.assign(errors, await uniqueErrors(em, model, values, existing ? Number(id) : undefined))
+    if (!Object.keys(errors).length && model.options.clean) Object.assign(errors, await model.options.clean(values, { em, id: existing ? Number(id) : undefined }))
     const action = id === undefined ? `${model.path}add/` : `${model.path}${id}/change/`
     if (Object.keys(errors).length) {
       c.status(400)
@@ -210,9 +285,11 @@ export function adminPages(site: Site): Hono<SiteEnv> {
     try {
       await em.flush()
     } catch (error) {
-      // A rule of the database the form could not check (a foreign key, a check): said, not a 500.
+      // A rule of the model (its hooks) or of the database the form could not check (a
+      // foreign key, a check): said on the form, not a 500.
       c.status(400)
-      return render(c, model, raw, { __all__: `The database refused it: ${(error as Error).message.split('\n')[0]}` }, action, id === undefined ? `Add ${model.verboseName}` : `Change ${model.verboseName}`, id)
+      const refused = error instanceof ValidationError ? { [model.fields.some((f) => f.name === error.field && f.editable) ? error.field : '__all__']: error.reason } : { __all__: `The database refused it: ${(error as Error).message.split('\n')[0]}` }
+      return render(c, model, raw, refused, action, id === undefined ? `Add ${model.verboseName}` : `Change ${model.verboseName}`, id)
     }
     flash(c, 'success', `${quoted(model, row)} was ${existing ? 'changed' : 'added'} successfully.`)
     return c.redirect(model.path, 302)
@@ -278,7 +355,7 @@ export function adminPages(site: Site): Hono<SiteEnv> {
     try {
       await em.remove(row).flush()
     } catch (error) {
-      flash(c, 'danger', `${quoted(model, row)} could not be deleted: ${(error as Error).message.split('\n')[0]}`)
+      flash(c, 'danger', `${quoted(model, row)} could not be deleted: ${error instanceof ValidationError ? error.reason : (error as Error).message.split('\n')[0]}`)
       return c.redirect(`${model.path}${c.req.param('id')}/change/`, 302)
     }
     flash(c, 'success', `${quoted(model, row)} was deleted successfully.`)

@@ -7,7 +7,12 @@ import type { Context } from 'hono'
 const require = createRequire(import.meta.url)
 const ours = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
-/** The files under /static/: Bootstrap from its installed package, and our own. Nothing comes from a CDN. */
+const leafletImages = ['layers.png', 'layers-2x.png', 'marker-icon.png', 'marker-icon-2x.png', 'marker-shadow.png']
+
+/**
+ * The files under /static/: Bootstrap, Leaflet, topojson-client and world-atlas's country
+ * outlines from their installed packages, and our own. Nothing comes from a CDN.
+ */
 export const STATIC_FILES: Record<string, string> = {
   'bootstrap/bootstrap.min.css': require.resolve('bootstrap/dist/css/bootstrap.min.css'),
   'bootstrap/bootstrap.min.css.map': require.resolve('bootstrap/dist/css/bootstrap.min.css.map'),
@@ -17,6 +22,14 @@ export const STATIC_FILES: Record<string, string> = {
   'rapidsms/segments.js': ours('../../core/segments.js'),
   'rapidsms/messaging.js': ours('../static/messaging.js'),
   'rapidsms/autocomplete.js': ours('../static/autocomplete.js'),
+  'rapidsms/locations.js': ours('../static/locations.js'),
+  // The Map page (contrib.locations): Leaflet draws world-atlas's outlines instead of tiles.
+  'leaflet/leaflet.js': require.resolve('leaflet/dist/leaflet.js'),
+  'leaflet/leaflet.js.map': require.resolve('leaflet/dist/leaflet.js.map'),
+  'leaflet/leaflet.css': require.resolve('leaflet/dist/leaflet.css'),
+  ...Object.fromEntries(leafletImages.map((name) => [`leaflet/images/${name}`, require.resolve(`leaflet/dist/images/${name}`)])),
+  'topojson-client/topojson-client.min.js': require.resolve('topojson-client/dist/topojson-client.min.js'),
+  ...Object.fromEntries(['110m', '50m', '10m'].map((scale) => [`world-atlas/countries-${scale}.json`, require.resolve(`world-atlas/countries-${scale}.json`)])),
 }
 
 const TYPES: Record<string, string> = {

@@ -1,7 +1,10 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { RouterServices } from '../../../src/apps/router.js'
 import { BackendSendError, ConfigError } from '../../../src/core/errors.js'
 import { HttpBackend } from '../../../src/backends/http/index.js'
+import { MAX_SOCKETS_PER_GATEWAY } from '../../../src/backends/http/client.js'
 import { recordingServer, type RecordingServer } from '../../support/recording-server.js'
 
 const router = {} as RouterServices
@@ -43,6 +46,50 @@ describe('generic HTTP outbound against a recording provider', () => {
     const error = (await backend.send('1', 'x', ['111', '222'], {}).catch((e: unknown) => e)) as BackendSendError
     expect(error).toBeInstanceOf(BackendSendError)
     expect(error.options).toMatchObject({ failedIdentities: ['222'], retryable: true })
+  })
+
+  it('sends many identities over a few kept-alive connections, at most MAX_SOCKETS_PER_GATEWAY at once', async () => {
+    let connections = 0
+    let open = 0
+    let most = 0
+    const server = createServer((req, res) => {
+      open++
+      most = Math.max(most, open)
+      req.resume()
+      req.on('end', () =>
+        setTimeout(() => {
+          open--
+          res.end('OK')
+        }, 5),
+      )
+    })
+    server.on('connection', () => connections++)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const backend = new HttpBackend(router, 'provider', { sendsms_url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/send` })
+      const identities = Array.from({ length: 300 }, (_, i) => String(1000 + i))
+      await backend.send('1', 'x', identities, {})
+      await backend.send('2', 'y', identities, {})
+      expect(most).toBe(MAX_SOCKETS_PER_GATEWAY)
+      expect(connections).toBe(MAX_SOCKETS_PER_GATEWAY)
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
+  it('a gateway that does not answer in timeout_ms is a retryable timeout; one that is not there a retryable connection error', async () => {
+    provider.answer = () => ({ status: 200, delayMs: 300 })
+    const slow = (await new HttpBackend(router, 'provider', { sendsms_url: provider.url, timeout_ms: 50 }).send('1', 'x', ['1'], {}).catch((e: unknown) => e)) as BackendSendError
+    expect(slow.message).toBe(`provider: no answer from ${provider.url}/ within 50 ms`)
+    expect(slow.options.retryable).toBe(true)
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise((resolve) => closed.close(resolve))
+    const refused = (await new HttpBackend(router, 'provider', { sendsms_url: `http://127.0.0.1:${port}/send` }).send('1', 'x', ['1'], {}).catch((e: unknown) => e)) as BackendSendError
+    expect(refused.message).toBe(`provider: cannot reach http://127.0.0.1:${port}/send: ECONNREFUSED`)
+    expect(refused.options.retryable).toBe(true)
   })
 
   it('without sendsms_url it can only receive', async () => {

@@ -61,6 +61,38 @@ describe('the Messaging page', () => {
     expect((await rapid.em().find(BackendMessage, {})).map((r) => r.identity)).toEqual(['111'])
   })
 
+  it('a form sent twice sends once; the same form with another text or other recipients sends again', async () => {
+    const ann = await contact('Ann', 'message_tester', '111')
+    const bob = await contact('Bob', 'message_tester', '222')
+    const c = await loggedIn()
+    const { html } = await c.get('/messaging/')
+    const sendKey = html.match(/name="send_key" value="([0-9a-f]{32})"/)![1]!
+    const post = (text: string, recipients: number[]) => c.post('/messaging/', { send_key: sendKey, text, recipients: recipients.map(String) })
+    await post('Clinic closed today', [ann.id])
+    await post('Clinic closed today', [ann.id])
+    expect((await c.get('/messaging/')).html).toContain('Sent to 1 recipient: Ann.')
+    await post('Clinic closed tomorrow', [ann.id])
+    await post('Clinic closed today', [ann.id, bob.id])
+    const rows = await rapid.em().find(BackendMessage, {}, { orderBy: { id: 'asc' } })
+    expect(rows.map((r) => [r.identity, r.text])).toEqual([
+      ['111', 'Clinic closed today'],
+      ['111', 'Clinic closed tomorrow'],
+      ['111', 'Clinic closed today'],
+      ['222', 'Clinic closed today'],
+    ])
+  })
+
+  it('lists the first 20 names, then how many more', async () => {
+    const people = []
+    for (let i = 0; i < 23; i++) people.push(await contact(`P${String(i).padStart(2, '0')}`, 'message_tester', String(5000 + i)))
+    const c = await loggedIn()
+    await c.get('/messaging/')
+    await c.post('/messaging/', { text: 'hi all', recipients: people.map((p) => String(p.id)) })
+    const names = people.slice(0, 20).map((p) => p.name).join(', ')
+    expect((await c.get('/messaging/')).html).toContain(`Sent to 23 recipients: ${names}, and 3 more.`)
+    expect((await rapid.em().find(BackendMessage, {})).length).toBe(23)
+  })
+
   it('needs a text and a recipient', async () => {
     const c = await loggedIn()
     await c.get('/messaging/')

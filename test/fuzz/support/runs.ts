@@ -10,8 +10,10 @@ import type fc from 'fast-check'
  *   `FUZZ_SEED=<n>` replays a seed, and with `FUZZ_PATH=<path>` (also printed) exactly the
  *   counterexample that failed, without searching again.
  *
- * A property that runs out of time (a slow machine) stops early and passes with the inputs
- * it tried; one that fails while shrinking its counterexample reports the smallest found.
+ * In CI a property that runs out of time (a slow machine) stops early and passes with the
+ * inputs it tried; in a long run (FUZZ_RUNS set) running out of time fails the property, so
+ * a passing long run has tried every one of its inputs. A property that fails while
+ * shrinking its counterexample reports the smallest found.
  */
 const FIXED_SEED = 20261201
 
@@ -46,6 +48,7 @@ export function fuzz(ciRuns: number, msPerRun: number, share = 1): fc.Parameters
     seed: FUZZ_SEED,
     numRuns: runsOf(ciRuns, share),
     interruptAfterTimeLimit: fuzzTimeout(ciRuns, msPerRun, share) - 3_000,
+    markInterruptAsFailure: LONG_RUN,
     ...(path && { path, endOnFailure: true }),
   }
 }
