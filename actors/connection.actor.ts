@@ -25,6 +25,11 @@ export class ConnectionActor {
   lastActive: number
   /** The row changed in the database since it was loaded: reload it before the next message. */
   stale = false
+  /**
+   * What apps keep of this conversation while it is in memory, by a key of their own (a
+   * dialogue's active session); gone with the actor once it is released as idle.
+   */
+  readonly memory = new Map<unknown, unknown>()
 
   constructor(
     readonly key: string,

@@ -3,7 +3,9 @@
  * default the local server). Four figures, one JSON line each, each checked before it is
  * printed:
  * - msgPerSec: survey replies through the messaging API, 100 conversations in flight, each
- *   message loading its session and storing it (with its step and log rows) in one commit;
+ *   message stepping its session and storing it (with its step and log rows) in one commit;
+ *   the session is read from the database only when its conversation is not in memory (its
+ *   first message, or the first after connectionIdleMs), otherwise kept by the conversation;
  * - bytesPerIdleSession: heap kept per active session once its connection is idle;
  * - rearmMs: a host starting on 100,000 sessions with pending timers, until its first due
  *   timer has fired and its reminder is sent;
@@ -45,7 +47,7 @@ const settings: UserSettings = {
 const print = (figures: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ bench: 'dialogues', db: 'postgres', ...figures })}\n`)
 const count = async (host: Host, sql: string) => Number(((await host.db.orm.em.fork().getConnection().execute(sql)) as { n: unknown }[])[0]!.n)
 
-/** 100 conversations answering the survey over and over; every message loads and stores its session. */
+/** 100 conversations answering the survey over and over; every message steps and stores its session. */
 async function throughput(): Promise<void> {
   const scratch = await scratchDatabase(postgresUrl)
   const host = await Host.start(settings, { databaseUrl: scratch.url })

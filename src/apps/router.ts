@@ -51,6 +51,12 @@ export interface RouterServices {
    * the next), so it never races them: a dialogue's timer firing steps its session this way.
    */
   inConversation<T>(connection: ConnectionLike, work: () => Promise<T>): Promise<T>
+  /**
+   * What apps keep of the conversation of `connection` while it is in memory (see
+   * ConnectionActor.memory), undefined when it is not. Only the conversation's own work (its
+   * messages, work run with inConversation) should read or change it.
+   */
+  conversationMemory?(connection: ConnectionLike): Map<unknown, unknown> | undefined
   /** The installed instance of an app class, if installed. */
   getApp<T>(appClass: abstract new (...args: any[]) => T): T | undefined
   /**

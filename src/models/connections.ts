@@ -48,14 +48,17 @@ export async function defaultConnection(em: EntityManager, contact: Contact): Pr
 }
 
 /**
- * Give the connection's contact this name, creating the contact (and linking it) when the
- * connection has none; returns the contact. The connection object follows.
- * @example await nameContact(em, connection, 'Ann')
+ * Give the connection's contact this name, creating the contact (and linking it, both stored
+ * now) when the connection has none; returns the contact. Renaming a contact is a change of
+ * `em`, stored when `em` is flushed (a dialogue's onDone: once it returns). The connection
+ * object follows.
+ * @example await nameContact(em, connection, 'Ann'); await em.flush()
  */
 export async function nameContact(em: EntityManager, connection: Connection, name: string): Promise<Contact> {
   const contact = connection.contact
   if (contact) {
-    await em.nativeUpdate(ContactEntity, { id: contact.id }, { name, modifiedOn: new Date() })
+    // The contact as `em` manages it (a reference when it has not loaded it): its changes are em's.
+    Object.assign(em.getReference(ContactEntity, contact.id), { name, modifiedOn: new Date() })
     contact.name = name
     return contact
   }

@@ -108,6 +108,9 @@ export class Host implements RouterServices {
   inConversation<T>(connection: ConnectionLike, work: () => Promise<T>): Promise<T> {
     return this.messaging.inConversation(connection, work)
   }
+  conversationMemory(connection: ConnectionLike): Map<unknown, unknown> | undefined {
+    return this.connections.live(connection.backend.name, connection.identity)?.memory
+  }
   send(text: string, connections: ConnectionLike | ConnectionLike[], options?: SendOptions): Promise<OutgoingMessage> {
     return this.messaging.send(text, connections, options)
   }

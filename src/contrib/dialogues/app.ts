@@ -10,6 +10,7 @@ import type { ConnectionLike, IncomingMessage } from '../../core/messages/index.
 import { pythonStrip } from '../../core/python.js'
 import type { WakeTime } from '../../core/scheduling.js'
 import { Connection } from '../../models/index.js'
+import { queuePending } from '../../models/pending-writes.js'
 import { StaleWriteError } from '../../models/record-writer.js'
 import { languageOf } from '../translation/index.js'
 import { isDialogue, type Dialogue } from './define.js'
@@ -23,6 +24,14 @@ import { SessionStore, type SessionRow } from './store.js'
 import { render } from './texts.js'
 
 const log = getLogger('rapidsms.contrib.dialogues')
+
+/** The database refused the writes of a step (`cause`): nothing of it was stored. */
+class StepNotStored extends Error {
+  override name = 'StepNotStored'
+  constructor(override readonly cause: unknown) {
+    super(`a dialogue step was not stored: ${(cause as Error)?.message ?? cause}`)
+  }
+}
 
 /** The scheduler's name for the sessions' wake times. */
 const SOURCE = 'dialogues'
@@ -144,7 +153,9 @@ export class DialogueApp extends AppBase {
     writer.hold(msg.scope)
     // Released by handle(); by the router's settle if an app filtered the message first.
     msg.scope.beforeSettle(() => writer.release(msg.scope))
-    const load = this.#store.active(connection.id)
+    // The session this host last stored for a conversation in memory needs no read; any other, one.
+    const known = this.#memory(connection)?.get(this) as SessionRow | undefined
+    const load = known ? Promise.resolve(known) : this.#store.active(connection.id)
     load.catch(() => undefined)
     this.#loads.set(msg, load)
     return undefined
@@ -172,11 +183,19 @@ export class DialogueApp extends AppBase {
       // A session that failed on this message leaves it to the other apps.
       return next.status !== 'failed'
     } catch (error) {
-      if (!(error instanceof StaleWriteError)) throw error
-      // Another host stepped the session since it was loaded: nothing of this message was
-      // stored, and nothing answers it; its router reports the failure (a gateway sends it again).
-      log.warn({ msgId: msg.id }, 'a dialogue step was not stored: its session changed since it was loaded')
-      return true
+      // Nothing of this message was stored, and nothing answers it: its router reports the
+      // failure (its message log row failed with the step), and a gateway sends it again.
+      if (error instanceof StaleWriteError) {
+        // Another host stepped the session since it was loaded.
+        log.warn({ msgId: msg.id }, 'a dialogue step was not stored: its session changed since it was loaded')
+        return true
+      }
+      if (error instanceof StepNotStored) {
+        // The database refused a row of the step (one its onDone left pending).
+        log.error({ msgId: msg.id, err: error.cause }, `a dialogue step was not stored: ${(error.cause as Error)?.message ?? error.cause}`)
+        return true
+      }
+      throw error
     } finally {
       this.router.db.writer.release(msg.scope)
     }
@@ -254,6 +273,16 @@ export class DialogueApp extends AppBase {
     return this.#commit(undefined, dialogue, outcome, context, { id: generateId(), interrupted: interrupt })
   }
 
+  /**
+   * The memory of the connection's conversation while it is in memory: there this host keeps
+   * the active session it last stored (keyed by this app), so the conversation's next message
+   * reads no row. It goes with the conversation once idle; a session another host stepped
+   * meanwhile fails the write (its version moved on) and is read again.
+   */
+  #memory(connection: ConnectionLike): Map<unknown, unknown> | undefined {
+    return this.router.conversationMemory?.(connection)
+  }
+
   /** Apply one event to a stored session; the session as it is after. */
   async #apply(session: SessionRow, event: { type: string; [key: string]: unknown }, context: StepContext): Promise<SessionRow> {
     const dialogue = this.#byName.get(session.dialogue)
@@ -285,11 +314,18 @@ export class DialogueApp extends AppBase {
     let failure = outcome.failure
     const language = languageOf(connection) || this.router.settings.languageCode
     let sends = outcome.sends.map((text) => render(text, language))
+    // The step's writes commit as one, also where no message holds them (a timer, startDialogue).
+    this.router.db.writer.hold(unit)
+    let results: Promise<void> | undefined
     if (status === 'completed' && dialogue?.onDone) {
       try {
-        const em = msg?.em ?? this.router.db.orm.em.fork()
+        // An EntityManager of its own. What it leaves pending commits with the step (a crash
+        // keeps both or neither) where the writer can take it (see queuePending); otherwise it
+        // is flushed now, before the step.
+        const em = this.router.db.orm.em.fork()
         await dialogue.onDone({ context: outcome.context as never, output: outcome.output, em, connection, msg, sessionId: id })
-        await em.flush()
+        results = queuePending(em, this.router.db.writer, unit)
+        if (!results) await em.flush()
       } catch (error) {
         ;[status, failure, sends] = ['failed', `its onDone raised an error: ${(error as Error).message}`, []]
       }
@@ -312,13 +348,23 @@ export class DialogueApp extends AppBase {
     }
     const seq = next.version - 1
     const writes = [this.#store.write({ session: next, readVersion: session?.version, seq, event: outcome.event, before: outcome.before, after: outcome.after, sends, messageId: msg?.id ?? null, at, endedAt: ended ? at : null }, unit)]
+    if (results) writes.push(results)
     const old = extra.interrupted
     if (old) {
       const ending: SessionRow = { ...old, status: 'interrupted', timers: [], version: old.version + 1, expiresAt: null, wakeAt: null }
       writes.push(this.#store.write({ session: ending, readVersion: old.version, seq: old.version, event: { type: 'dialogue.interrupt', by: name }, before: null, after: '(interrupted)', sends: [], messageId: msg?.id ?? null, at, endedAt: at, beforeInserts: true }, unit))
     }
     this.router.db.writer.release(unit)
-    await Promise.all(writes)
+    const memory = this.#memory(connection)
+    try {
+      await Promise.all(writes)
+    } catch (error) {
+      // Not stored (another host stepped the session, or the database refused): read it again next time.
+      memory?.delete(this)
+      throw error instanceof StaleWriteError ? error : new StepNotStored(error)
+    }
+    if (status === 'active') memory?.set(this, next)
+    else memory?.delete(this)
     const scheduler = this.router.scheduler
     if (old) scheduler.wake(SOURCE, { key: old.id, at: null })
     scheduler.wake(SOURCE, next.wakeAt ? { key: id, at: next.wakeAt.getTime(), version: next.version, data: { backend: connection.backend.name, identity: connection.identity } } : { key: id, at: null })

@@ -76,6 +76,33 @@ describe('DialogueApp with the survey on a real host', () => {
     expect((await rapid.em().find(Contact, {})).map((c) => c.name)).toEqual(['Bo'])
   })
 
+  it('stores the rows onDone leaves pending in the commit of the completing step: refused, neither is stored and the message fails', async () => {
+    await rapid.exchange('254700000009', 'survey')
+    const [session] = await sessions()
+    // A response of this session is already stored (survey_response.session is unique).
+    await rapid.db.writer.insert(SurveyResponse, { session: session!.id, name: 'Earlier', age: 1, sex: 'M', village: 'X', createdOn: clock.date() } as never)
+    for (const text of ['Cy', '70', 'm', 'Town']) await rapid.exchange('254700000009', text)
+    rapid.clearSentMessages()
+    const logs = captureLogs('warn')
+    try {
+      // The gateway sends it again.
+      await expect(rapid.exchange('254700000009', 'YES')).rejects.toThrow(/unique|UNIQUE/)
+    } finally {
+      logs.stop()
+    }
+    expect(rapid.sentMessages.map((m) => m.text)).toEqual([])
+    expect(logs.lines.some((l) => l.name === 'rapidsms.contrib.dialogues' && l.msg.startsWith('a dialogue step was not stored'))).toBe(true)
+    const [still] = await sessions()
+    expect([still!.status, still!.version]).toEqual(['active', 5])
+    expect(await rapid.em().count(DialogueStep, { session: session!.id })).toBe(5)
+    expect(await rapid.em().count(Message, { direction: 'I', text: 'YES' })).toBe(0)
+    expect((await rapid.em().find(SurveyResponse, {})).map((r) => r.name)).toEqual(['Earlier'])
+    // Once the row is out of the way, the same answer completes it, its response stored once.
+    await rapid.em().nativeDelete(SurveyResponse, {})
+    expect(await texts('254700000009', 'YES')).toEqual(['Thank you, Cy. Your answers are saved.'])
+    expect((await rapid.em().find(SurveyResponse, {})).map((r) => [r.session, r.name])).toEqual([[session!.id, 'Cy']])
+  })
+
   it('takes a reply that starts with a handler keyword as the answer, since DialogueApp comes first', async () => {
     await rapid.exchange('254700000003', 'SURVEY')
     expect(await texts('254700000003', 'echo Ann')).toEqual(['Thanks, echo Ann. How old are you?'])
@@ -97,6 +124,9 @@ describe('DialogueApp with the survey on a real host', () => {
     expect(await logged()).toBe(1)
     expect(await rapid.em().count(DialogueStep, {})).toBe(1)
     expect(logs.lines.some((l) => l.msg.includes('changed since it was read'))).toBe(true)
+    // The next message reads the session as the other host left it (this host forgets what it kept of it) and goes on.
+    expect(await texts('254700000004', 'Ann')).toEqual(['Thanks, Ann. How old are you?'])
+    expect(await rapid.em().count(DialogueStep, {})).toBe(2)
   })
 
   it('STOP ends the active session as interrupted, with the dialogue\'s text; without a session it goes on to the other apps', async () => {
@@ -131,6 +161,8 @@ describe('DialogueApp with the survey on a real host', () => {
     await rapid.exchange('254700000008', 'survey')
     const [session] = await sessions()
     await rapid.em().nativeUpdate(DialogueSession, { id: session!.id }, { snapshot: { ...session!.snapshot!, value: { weight: 'waiting' } } })
+    // As after the restart that brings the edited dialogue: the conversation is not in memory.
+    rapid.router.releaseIdleConnections(0)
     const logs = captureLogs('warn')
     let replies: string[]
     try {
