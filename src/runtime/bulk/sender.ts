@@ -9,7 +9,7 @@ import { getLogger } from '../../core/logger.js'
 import { OutgoingMessage, type ConnectionLike } from '../../core/messages/index.js'
 import { MessageScope } from '../../core/scope.js'
 import { storable } from '../../core/text.js'
-import { backendRow, Connection, type Database } from '../../models/index.js'
+import { lookupConnectionRows, type Database } from '../../models/index.js'
 import type { EntityManager } from '@mikro-orm/knex'
 import type { DeliveryPath } from '../delivery.js'
 import { LEASE_MS, runnerGone, runnerName } from './lease.js'
@@ -274,7 +274,6 @@ export class BulkSender {
     // Batches whose backend has not answered yet (the window), and every batch until its statuses are committed.
     const inFlight = new Set<Promise<void>>()
     const writing = new Set<Promise<void>>()
-    const { id: backendId } = await backendRow(this.context.db.orm.em.fork() as EntityManager, backend)
     let after = 0
     // Batches are prepared side by side but handed to the backend in id order, each after the one before.
     let handed: Promise<void> = Promise.resolve()
@@ -290,7 +289,7 @@ export class BulkSender {
       handed = new Promise((resolve) => (release = resolve))
       let answered!: () => void
       const sending: Promise<void> = new Promise<void>((resolve) => (answered = resolve)).finally(() => inFlight.delete(sending))
-      const batch: Promise<void> = this.#sendBatch(run, backend, backendId, rows, turn, release, answered)
+      const batch: Promise<void> = this.#sendBatch(run, backend, rows, turn, release, answered)
         .then(progressed, (error: unknown) => run.halt('stopping', error))
         .finally(() => (release(), answered(), writing.delete(batch)))
       inFlight.add(sending)
@@ -309,13 +308,17 @@ export class BulkSender {
    * become `S`, or `E` with the error, committed with the outcomes of the batches that came
    * back meanwhile (StatusWriter).
    */
-  async #sendBatch(run: Run, backend: string, backendId: number, rows: RecipientRow[], turn: Promise<void>, handed: () => void, answered: () => void): Promise<void> {
+  async #sendBatch(run: Run, backend: string, rows: RecipientRow[], turn: Promise<void>, handed: () => void, answered: () => void): Promise<void> {
     const { db, delivery, pipeline, inspector } = this.context
     const { job } = run
     const em = () => db.orm.em.fork() as EntityManager
-    // Apps of the outgoing phase see the connections as rows, with their contacts; without any,
-    // nothing reads more than the backend and the identity.
-    const connections: ConnectionLike[] = pipeline.hasOutgoingApps ? await this.#connections(em(), backendId, rows.map((r) => r.identity)) : rows.map((r) => ({ backend: { name: backend }, identity: r.identity }))
+    // Apps of the outgoing phase see the connections as rows, with their contacts (the job made
+    // them once its recipients were stored; one gone since is made again); without any such
+    // app, nothing reads more than the backend and the identity.
+    const identities = rows.map((r) => r.identity)
+    const connections: ConnectionLike[] = pipeline.hasOutgoingApps
+      ? await lookupConnectionRows(em(), backend, identities, this.context.clock.date())
+      : identities.map((identity) => ({ backend: { name: backend }, identity }))
     // Each recipient's message passes the outgoing phase (an app may change its text, say to
     // the contact's language, or cancel it), one after the other; what they write is one unit.
     const scope = new MessageScope(em)
@@ -366,24 +369,6 @@ export class BulkSender {
     run.sent += sentIds.length
     run.failed += failures
     inspector.emit('bulk.batch', { jobId: job.id, backend, identities: rows.length, sent: sentIds.length, failed: failures })
-  }
-
-  /**
-   * The connections of a batch's identities, with their contacts (what apps see in the
-   * outgoing phase): one query (the job made them once its recipients were stored; one gone
-   * since is made again).
-   */
-  async #connections(em: EntityManager, backendId: number, identities: string[]): Promise<Connection[]> {
-    const find = (wanted: string[]) => em.find(Connection, { backend: backendId, identity: { $in: wanted } }, { populate: ['backend', 'contact'] })
-    const found = await find(identities)
-    if (found.length < identities.length) {
-      const have = new Set(found.map((c) => c.identity))
-      const missing = identities.filter((identity) => !have.has(identity))
-      await this.#sql.createConnections(backendId, missing, this.context.clock.date())
-      found.push(...(await find(missing)))
-    }
-    const byIdentity = new Map(found.map((c) => [c.identity, c]))
-    return identities.map((identity) => byIdentity.get(identity)!)
   }
 
   async #heartbeat(run: Run): Promise<void> {

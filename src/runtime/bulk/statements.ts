@@ -191,15 +191,6 @@ export class BulkStatements {
     })
   }
 
-  /** Connections for identities of a backend that has none yet (created as lookupConnections would). */
-  async createConnections(backendId: number, identities: readonly string[], at: Date): Promise<void> {
-    if (!identities.length) return
-    const date = this.#date(at)
-    const params: unknown[] = []
-    for (const identity of identities) params.push(backendId, identity, date, date)
-    await this.#run()(`insert into rapidsms_connection (backend_id, identity, created_on, modified_on) values ${identities.map(() => '(?, ?, ?, ?)').join(', ')} on conflict do nothing`, params)
-  }
-
   /** Recipients to a status; `S` also sets their sent time, `E` their error. */
   async mark(ids: readonly number[], status: 'S' | 'E', at: Date, error: string | null = null, run = this.#run()): Promise<void> {
     if (!ids.length) return
