@@ -3,6 +3,7 @@ import type { MessagePipeline } from '../../../actors/message-pipeline.js'
 import type { StatusUpdate } from '../../backends/ports.js'
 import { BulkInputError, BulkJobBusyError, IdempotencyConflictError, type BulkOptions, type BulkProgress, type BulkRecipients, type BulkResult } from '../../core/bulk.js'
 import type { Clock, Timer } from '../../core/clock.js'
+import { groupBy } from '../../core/group-by.js'
 import { generateId } from '../../core/ids.js'
 import type { Inspector } from '../../core/inspection.js'
 import { getLogger } from '../../core/logger.js'
@@ -16,7 +17,7 @@ import { LEASE_MS, runnerGone, runnerName } from './lease.js'
 import { IDEMPOTENCY_KEY_MAX, type BulkJobStatus } from './models.js'
 import { checkRecipient, chunks } from './recipients.js'
 import { BulkStatements, type JobRow, type RecipientRow } from './statements.js'
-import { StatusWriter } from './status-writer.js'
+import { StatusWriter, type FailedRecipient } from './status-writer.js'
 
 const log = getLogger('rapidsms.bulk')
 
@@ -322,44 +323,37 @@ export class BulkSender {
     // Each recipient's message passes the outgoing phase (an app may change its text, say to
     // the contact's language, or cancel it), one after the other; what they write is one unit.
     const scope = new MessageScope(em)
-    const byText = new Map<string, RecipientRow[]>()
-    const failed = new Map<string, number[]>()
-    const fail = (error: string, ids: number[]) => {
-      const list = failed.get(error)
-      if (list) list.push(...ids)
-      else failed.set(error, ids)
-    }
+    const passed: { row: RecipientRow; text: string }[] = []
+    const failed: FailedRecipient[] = []
     for (let i = 0; i < rows.length; i++) {
       const msg = new OutgoingMessage({ id: job.messageId, text: job.text, connections: [connections[i]!] })
       msg.scope = scope
       let text: string | undefined
-      const passed = await pipeline.send(msg, async (sending) => {
+      const sent = await pipeline.send(msg, async (sending) => {
         text = sending.text
       })
-      if (!passed || text === undefined) fail('cancelled by an app in the outgoing phase', [rows[i]!.id])
-      else {
-        const group = byText.get(text)
-        if (group) group.push(rows[i]!)
-        else byText.set(text, [rows[i]!])
-      }
+      if (!sent || text === undefined) failed.push({ id: rows[i]!.id, error: 'cancelled by an app in the outgoing phase' })
+      else passed.push({ row: rows[i]!, text })
     }
     await scope.settle()
     // One send per text (all of them, unless an app changed some), after the batch before.
     await turn
-    const sends = [...byText].map(([text, group]) => ({ group, delivering: delivery.toBackend(backend, job.messageId, text, group.map((r) => r.identity), {}) }))
+    const sends = [...groupBy(passed, (p) => p.text)].map(([text, group]) => {
+      const recipients = group.map((p) => p.row)
+      return { recipients, delivering: delivery.toBackend(backend, job.messageId, text, recipients.map((r) => r.identity), {}) }
+    })
     handed()
     const sentIds: number[] = []
-    for (const { group, delivering } of sends) {
-      run.handed += group.length
+    for (const { recipients, delivering } of sends) {
+      run.handed += recipients.length
       const outcome: DeliveryOutcome = (await delivering) ?? { sent: false, error: `no backend named "${backend}" is configured` }
-      if (outcome.sent) {
-        for (const row of group) sentIds.push(row.id)
-        continue
-      }
       // When the backend named the identities that failed, the others were sent.
-      const refused = new Set(outcome.failedIdentities ?? group.map((r) => r.identity))
-      for (const row of group) if (!refused.has(row.identity)) sentIds.push(row.id)
-      fail(outcome.error ?? 'the backend did not accept it', group.filter((r) => refused.has(r.identity)).map((r) => r.id))
+      const refused = outcome.sent ? undefined : new Set(outcome.failedIdentities ?? recipients.map((r) => r.identity))
+      const error = (!outcome.sent && outcome.error) || 'the backend did not accept it'
+      for (const row of recipients) {
+        if (refused?.has(row.identity)) failed.push({ id: row.id, error })
+        else sentIds.push(row.id)
+      }
     }
     answered()
     const held = await run.statuses.write({ sentIds, failed })
