@@ -192,7 +192,7 @@ export class DialogueApp extends AppBase {
       }
       if (error instanceof StepNotStored) {
         // The database refused a row of the step (one its onDone left pending).
-        log.error({ msgId: msg.id, err: error.cause }, `a dialogue step was not stored: ${(error.cause as Error)?.message ?? error.cause}`)
+        log.error({ msgId: msg.id, err: error.cause }, error.message)
         return true
       }
       throw error
