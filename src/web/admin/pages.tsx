@@ -8,7 +8,7 @@ import { keysetPage, pageRequest, type SortColumn } from '../pages/keyset.js'
 import { DataTable, Pager, pagerLinks, withQuery, type Column } from '../pages/table.js'
 import { likePattern } from '../pages/search.js'
 import { ValidationError } from '../../core/errors.js'
-import { AdminCell, AdminInput, formValue, readForm, referenceChoices, rowChoices, uniqueErrors } from './fields.js'
+import { AdminCell, AdminInput, formValue, listEntities, readForm, referenceChoices, rowChoices, uniqueErrors } from './fields.js'
 import { adminModels, capitalize, rowLabel, type AdminField, type AdminModel } from './registry.js'
 
 const PAGE_SIZE = 50
@@ -110,9 +110,7 @@ async function listRows(em: EntityManager, model: AdminModel, c: Context<SiteEnv
     else query.where(field.column, Number(value))
   }
   const page = await keysetPage<Record<string, unknown>>(query, order, dir, pageRequest((n) => c.req.query(n), order), PAGE_SIZE, dialect)
-  const entities = page.rows.map((row) => em.map(model.meta.className, row) as Record<string, unknown>)
-  const refs = model.list.filter((f) => f.kind === 'reference').map((f) => f.name)
-  if (refs.length && entities.length) await em.populate(entities as object[], refs as never[])
+  const entities = await listEntities(em, model.meta.className, page.rows, model.list)
   return { entities, page, sortable, sortField, dir, q }
 }
 
