@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono'
 import { definePages, type Site, type SiteEnv } from '../../web/pages/context.js'
 import { findLocations, locationDetail, locationTypes, type LocationRow, type TypeRow } from './queries.js'
 
-/** The outlines world-atlas ships, by scale: 1:110m (coarse, 108 kB), 1:50m (757 kB), 1:10m (3.7 MB). */
+/** The outlines world-atlas ships, by scale: 1:110m (coarse, 108 kB), 1:50m (756 kB), 1:10m (3.7 MB). */
 export const OUTLINES = ['110m', '50m', '10m'] as const
 export type Outline = (typeof OUTLINES)[number]
 
