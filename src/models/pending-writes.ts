@@ -1,8 +1,15 @@
-import { ChangeSetType, Reference, type EntityManager, type EventSubscriber } from '@mikro-orm/core'
+import { ChangeSetType, Reference, type EntityManager, type EntityMetadata, type EventSubscriber } from '@mikro-orm/core'
 import type { RecordWriter, RowChange } from './record-writer.js'
 
 /** Entity hooks and subscriber methods a flush would run for a row it inserts or updates. */
 const ROW_HOOKS = ['beforeCreate', 'afterCreate', 'beforeUpdate', 'afterUpdate', 'beforeUpsert', 'afterUpsert'] as const
+
+/** Would a flush of a row of this entity run a hook of its own or of a subscriber? */
+function runsRowHooks(meta: EntityMetadata, subscribers: EventSubscriber[]): boolean {
+  if (ROW_HOOKS.some((hook) => meta.hooks[hook]?.length)) return true
+  const subscribedTo = (s: EventSubscriber) => !s.getSubscribedEntities || s.getSubscribedEntities().some((e) => (typeof e === 'string' ? e : (e as { name?: string }).name) === meta.className)
+  return subscribers.some((s) => ROW_HOOKS.some((hook) => s[hook]) && subscribedTo(s))
+}
 
 /**
  * Queue what `em` has pending (entities made with `em.create()`, changes of the entities it
@@ -29,8 +36,7 @@ export function queuePending(em: EntityManager, writer: RecordWriter, unit: obje
   for (const cs of sets) {
     const { meta } = cs
     if ((cs.type !== ChangeSetType.CREATE && cs.type !== ChangeSetType.UPDATE) || meta.versionProperty || meta.embeddable) return undefined
-    if (ROW_HOOKS.some((hook) => meta.hooks[hook]?.length)) return undefined
-    if (subscribers.some((s) => ROW_HOOKS.some((hook) => s[hook]) && (!s.getSubscribedEntities || s.getSubscribedEntities().some((e) => (typeof e === 'string' ? e : (e as { name?: string }).name) === meta.className)))) return undefined
+    if (runsRowHooks(meta, subscribers)) return undefined
     const values: Record<string, unknown> = {}
     for (const key of Object.keys(cs.payload)) {
       const prop = meta.properties[key as keyof typeof meta.properties]

@@ -1,5 +1,6 @@
 import { defineConfig, type Settings, type UserSettings } from '../core/config.js'
-import { DialogueApp, sessionLimits } from '../contrib/dialogues/app.js'
+import { DialogueApp } from '../contrib/dialogues/app.js'
+import { sessionLimits } from '../contrib/dialogues/settings.js'
 import type { Dialogue } from '../contrib/dialogues/define.js'
 import { stateKey } from '../contrib/dialogues/engine.js'
 import { DialogueSession } from '../contrib/dialogues/models.js'

@@ -134,13 +134,15 @@ describe('the backend actor', () => {
     expect(backend.calls.map((c) => c.at)).toEqual([0, 250, 500])
   })
 
+  /** A gateway that takes one identity per request (as the generic HTTP backend). */
+  class OnePerRequest extends ScriptedBackend {
+    override get identitiesPerRequest(): number {
+      return 1
+    }
+  }
+
   it('a paced backend taking one identity per request gets one paced send per identity; failures name theirs', async () => {
     vi.useFakeTimers({ now: 0 })
-    class OnePerRequest extends ScriptedBackend {
-      override get identitiesPerRequest(): number {
-        return 1
-      }
-    }
     const backend = new OnePerRequest({ clock: systemClock } as RouterServices, 'gw', { retry_delay_ms: 1, rate_limit: 4, retries: 0 })
     const actor = new BackendActor(backend, { clock: systemClock })
     backend.outcomes = [undefined, status(400)]
@@ -151,11 +153,6 @@ describe('the backend actor', () => {
   })
 
   it('an unpaced backend gets every identity in one send, whatever it takes per request', async () => {
-    class OnePerRequest extends ScriptedBackend {
-      override get identitiesPerRequest(): number {
-        return 1
-      }
-    }
     const backend = new OnePerRequest({ clock: systemClock } as RouterServices, 'gw', {})
     expect(await new BackendActor(backend).deliver('m1', 'x', ['1', '2', '3'], {})).toBe(true)
     expect(backend.calls.map((c) => c.identities)).toEqual([['1', '2', '3']])

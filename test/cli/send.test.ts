@@ -58,6 +58,18 @@ function sendUntil(args: string[], ready: RegExp, extra: Record<string, string>)
 
 const numbers = (n: number, from = 5550000) => Array.from({ length: n }, (_, i) => String(from + i))
 
+/**
+ * `rapidsms send` of 30 numbers from `from` (a file `name`), paced to 5 sends a second of 2
+ * recipients each (about 3 s for the 30), once its first progress line is out: the numbers,
+ * the command's arguments (to run it again) and the running command.
+ */
+async function jobUnderWay(name: string, from: number, text: string, key: string) {
+  const people = numbers(30, from)
+  const args = ['--to-file', csv(name, `${people.join('\n')}\n`), '--text', text, '--backend', 'message_tester', '--idempotency-key', key]
+  const running = await sendUntil(args, /^\d+ of 30 \(/m, { BULK_RATE_LIMIT: '5' })
+  return { people, args, running }
+}
+
 beforeAll(async () => {
   scratch = await scratchDatabase()
   dir = mkdtempSync(join(tmpdir(), 'rapidsms-send-'))
@@ -157,11 +169,7 @@ describe('rapidsms send --to-file', () => {
   })
 
   it('Ctrl-C stops once the batches in flight are back; the same command goes on with the rest, nobody sent twice', async () => {
-    const people = numbers(30, 5551000)
-    const file = csv('stop.csv', `${people.join('\n')}\n`)
-    const args = ['--to-file', file, '--text', 'Stop and go', '--backend', 'message_tester', '--idempotency-key', 'stop-1']
-    // 5 sends a second, 2 recipients each: about 3 s for the 30.
-    const running = await sendUntil(args, /^\d+ of 30 \(/m, { BULK_RATE_LIMIT: '5' })
+    const { people, args, running } = await jobUnderWay('stop.csv', 5551000, 'Stop and go', 'stop-1')
     running.child.kill('SIGINT')
     expect(await running.exited).toBe(130)
     const out = lines(running.stdout())
@@ -187,10 +195,7 @@ describe('rapidsms send --to-file', () => {
   })
 
   it('a process killed with SIGKILL mid-job: the next run takes the job over at once; the sent are never sent again', async () => {
-    const people = numbers(30, 5552000)
-    const file = csv('kill.csv', `${people.join('\n')}\n`)
-    const args = ['--to-file', file, '--text', 'Killed and resumed', '--backend', 'message_tester', '--idempotency-key', 'kill-1']
-    const running = await sendUntil(args, /^\d+ of 30 \(/m, { BULK_RATE_LIMIT: '5' })
+    const { people, args, running } = await jobUnderWay('kill.csv', 5552000, 'Killed and resumed', 'kill-1')
     running.child.kill('SIGKILL')
     await running.exited
     const [job] = await rows<{ status: string; runner: string | null }>("select status, runner from rapidsms_bulk_job where idempotency_key = 'kill-1'")

@@ -36,6 +36,15 @@ class TimedBackend extends MockBackend {
   }
 }
 
+/** The first send at once, then each next one only once the clock moved `stepMs` on, until `total` were made. */
+async function letPacedSendsThrough(clock: FakeClock, backend: TimedBackend, total: number, stepMs: number): Promise<void> {
+  await vi.waitFor(() => expect(backend.at.length).toBe(1))
+  for (let sends = 2; sends <= total; sends++) {
+    await clock.advance(stepMs)
+    await vi.waitFor(() => expect(backend.at.length).toBe(sends))
+  }
+}
+
 const people = (n: number, backend = 'a', from = 1000): BulkRecipientInput[] => Array.from({ length: n }, (_, i) => ({ backend, identity: String(from + i) }))
 
 let scratch: ScratchDatabase
@@ -67,6 +76,9 @@ async function recipients(host: Host, jobId: number): Promise<[string, string, s
     .execute<{ backend: string; identity: string; status: string; error: string | null }[]>('select backend, identity, status, error from rapidsms_bulk_recipient where job_id = ? order by id', [jobId])
   return rows.map((r) => [r.backend, r.identity, r.status, r.error])
 }
+
+/** A date as a statement's parameter on the host's database (SQLite keeps epoch milliseconds). */
+const dbDate = (host: Host, date: Date) => (host.db.dialect === 'sqlite' ? date.getTime() : date)
 
 const count = async (host: Host, table: string) => Number((await host.db.orm.em.getConnection().execute<{ n: number }[]>(`select count(*) as n from ${table}`))[0]!.n)
 
@@ -254,11 +266,7 @@ describe('pacing and the window', () => {
     const start = clock.now()
     const job = host.sendBulk('paced', people(10), { window: 5 })
     const backend = host.backends.get('a')!.backend as TimedBackend
-    await vi.waitFor(() => expect(backend.at.length).toBe(1))
-    for (let sends = 2; sends <= 5; sends++) {
-      await clock.advance(100)
-      await vi.waitFor(() => expect(backend.at.length).toBe(sends))
-    }
+    await letPacedSendsThrough(clock, backend, 5, 100)
     expect(await job).toMatchObject({ status: 'done', sent: 10 })
     // Five batches of two, one every 100 ms: rate_limit counts the backend's requests.
     expect(backend.at.map((at) => at - start)).toEqual([0, 100, 200, 300, 400])
@@ -275,11 +283,7 @@ describe('pacing and the window', () => {
     const start = clock.now()
     const job = host.sendBulk('paced', people(3))
     const backend = host.backends.get('a')!.backend as TimedBackend
-    await vi.waitFor(() => expect(backend.at.length).toBe(1))
-    for (let sends = 2; sends <= 3; sends++) {
-      await clock.advance(250)
-      await vi.waitFor(() => expect(backend.at.length).toBe(sends))
-    }
+    await letPacedSendsThrough(clock, backend, 3, 250)
     expect(await job).toMatchObject({ status: 'done', sent: 3 })
     expect(backend.at.map((at) => at - start)).toEqual([0, 250, 500])
     expect(backend.outbox.map((m) => m.identities)).toEqual([['1000'], ['1001'], ['1002']])
@@ -347,7 +351,7 @@ describe('stopping, pausing, resuming', () => {
     // As a killed process leaves it: sending, its runner gone, two sent, the others queued
     // (the one it had in flight among them: its outcome never came back).
     const sql = host.db.orm.em.getConnection()
-    await sql.execute("update rapidsms_bulk_job set status = 'sending', runner = ?, heartbeat = ? where id = ?", [`${hostname()}/999999999/dead`, host.db.dialect === 'sqlite' ? Date.now() : new Date(), done.jobId])
+    await sql.execute("update rapidsms_bulk_job set status = 'sending', runner = ?, heartbeat = ? where id = ?", [`${hostname()}/999999999/dead`, dbDate(host, new Date()), done.jobId])
     await sql.execute("update rapidsms_bulk_recipient set status = case when identity in ('1000', '1001') then 'S' else 'Q' end where job_id = ?", [done.jobId])
     const next = await startHost({}, { resumeBulk: false })
     expect(await next.bulk.resume()).toBe(1)
@@ -361,14 +365,12 @@ describe('stopping, pausing, resuming', () => {
     const done = await host.sendBulk('silent', people(2), { idempotencyKey: 'silent-1' })
     const sql = host.db.orm.em.getConnection()
     const heard = new Date(clock.now() - 31_000)
-    await sql.execute("update rapidsms_bulk_job set status = 'sending', runner = ?, heartbeat = ? where id = ?", [`${hostname()}/${process.ppid}/alive`, host.db.dialect === 'sqlite' ? heard.getTime() : heard, done.jobId])
+    await sql.execute("update rapidsms_bulk_job set status = 'sending', runner = ?, heartbeat = ? where id = ?", [`${hostname()}/${process.ppid}/alive`, dbDate(host, heard), done.jobId])
     await sql.execute("update rapidsms_bulk_recipient set status = 'Q' where job_id = ?", [done.jobId])
     const fresh = new Date(clock.now() - 5_000)
     await sql.execute("insert into rapidsms_bulk_job (idempotency_key, message_id, text, status, total, runner, heartbeat, created_at, updated_at) values ('alive-1', 'f00dfeedf00dfeedf00dfeedf00dfeed', 'alive', 'sending', 0, ?, ?, ?, ?)", [
       `${hostname()}/${process.ppid}/alive`,
-      host.db.dialect === 'sqlite' ? fresh.getTime() : fresh,
-      host.db.dialect === 'sqlite' ? fresh.getTime() : fresh,
-      host.db.dialect === 'sqlite' ? fresh.getTime() : fresh,
+      ...Array(3).fill(dbDate(host, fresh)),
     ])
     // The silent one is taken over; the one heard of 5 s ago is not.
     expect(await host.bulk.resume()).toBe(1)

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto'
-import { z } from 'zod'
 import { AppBase } from '../../apps/base.js'
 import type { RouterServices } from '../../apps/router.js'
-import { parseDuration } from '../../core/duration.js'
 import { ConfigError } from '../../core/errors.js'
 import { generateId } from '../../core/ids.js'
 import { getLogger } from '../../core/logger.js'
@@ -13,13 +11,14 @@ import { Connection } from '../../models/index.js'
 import { queuePending } from '../../models/pending-writes.js'
 import { StaleWriteError } from '../../models/record-writer.js'
 import { languageOf } from '../translation/index.js'
-import { isDialogue, type Dialogue } from './define.js'
+import type { Dialogue } from './define.js'
 import { beginSession, dueTimers, EXPIRY, stepSession, wakeAt, type SessionLimits, type StepOutcome, type StoredTimer } from './engine.js'
 import { REPLY, STOPPED } from './helpers.js'
 import { migrations } from './migrations/index.js'
 import { dialoguePages } from './pages.js'
 import { dialogueEntities } from './models.js'
-import { afterQuietHours, checkQuietHours } from './quiet-hours.js'
+import { afterQuietHours } from './quiet-hours.js'
+import { dialogueSettings, sessionLimits } from './settings.js'
 import { SessionStore, type SessionRow } from './store.js'
 import { render } from './texts.js'
 
@@ -37,25 +36,6 @@ class StepNotStored extends Error {
 const SOURCE = 'dialogues'
 /** The timer of a start that waits for the end of quiet hours. */
 const DEFERRED_START = 'dialogue.deferred-start'
-
-const duration = z.union([z.string(), z.number()]).superRefine((value, ctx) => {
-  try {
-    parseDuration(value)
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message })
-  }
-})
-
-const quietHours = z
-  .object({ start: z.string(), end: z.string(), timeZone: z.string().optional() })
-  .strict()
-  .superRefine((value, ctx) => {
-    try {
-      checkQuietHours(value)
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message })
-    }
-  })
 
 /** Where a step came from: the message it applies (if any) and the unit its writes commit in. */
 interface StepContext {
@@ -90,20 +70,7 @@ export interface StartSummary {
  */
 export class DialogueApp extends AppBase {
   static override appName = 'dialogues'
-  static override settings = {
-    /** The dialogues this project runs (defineDialogue). */
-    dialogues: z.array(z.custom<Dialogue>(isDialogue, { message: 'expected a dialogue made with defineDialogue()' })).default([]),
-    /** Texts (trimmed, any case) that end a connection's active session. */
-    dialogueStopWords: z.array(z.string().min(1)).default(['STOP']),
-    /** A session fails on an event beyond this many (dialogues may set their own). */
-    dialogueMaxSteps: z.number().int().positive().default(1000),
-    /** A session expires this long after the person's last message (dialogues may set their own). */
-    dialogueExpireAfter: duration.default('7d'),
-    /** `{ start: '21:00', end: '07:00', timeZone }`: reminders and first questions we send wait for its end. */
-    dialogueQuietHours: quietHours.nullable().default(null),
-    /** startDialogue starts this many sessions at a time. */
-    dialogueBatchSize: z.number().int().positive().default(100),
-  }
+  static override settings = dialogueSettings
   static override entities = dialogueEntities
   static override migrations = migrations
   // The class itself is what the pages find the installed app by.
@@ -192,7 +159,7 @@ export class DialogueApp extends AppBase {
       }
       if (error instanceof StepNotStored) {
         // The database refused a row of the step (one its onDone left pending).
-        log.error({ msgId: msg.id, err: error.cause }, `a dialogue step was not stored: ${(error.cause as Error)?.message ?? error.cause}`)
+        log.error({ msgId: msg.id, err: error.cause }, error.message)
         return true
       }
       throw error
@@ -459,15 +426,6 @@ export class DialogueApp extends AppBase {
       await this.#store.markSent(step.sessionId, step.seq, this.router.clock.date())
     }
     log.info({ steps: unsent.length }, `sent the texts of ${unsent.length} dialogue step(s) a stopped host had stored but not sent`)
-  }
-}
-
-/** The limits a dialogue's sessions run under: its own, else the settings' (DialogueApp's defaults when not installed). */
-export function sessionLimits(dialogue: Dialogue | undefined, settings: Record<string, unknown>): SessionLimits {
-  return {
-    expireAfterMs: dialogue?.expireAfterMs ?? parseDuration((settings.dialogueExpireAfter as string | number | undefined) ?? '7d'),
-    maxSteps: dialogue?.maxSteps ?? ((settings.dialogueMaxSteps as number | undefined) ?? 1000),
-    quietHours: dialogue?.quietHours === undefined ? ((settings.dialogueQuietHours as SessionLimits['quietHours']) ?? null) : dialogue.quietHours,
   }
 }
 

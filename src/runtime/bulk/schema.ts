@@ -1,2 +1,2 @@
-export { bulkEntities, BulkJob, BulkRecipient } from './models.js'
+export { bulkEntities } from './models.js'
 export { migrations as bulkMigrations } from './migrations/index.js'

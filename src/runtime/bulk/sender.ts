@@ -1,81 +1,22 @@
-import type { DeliveryOutcome } from '../../../actors/backend.actor.js'
-import type { MessagePipeline } from '../../../actors/message-pipeline.js'
 import type { StatusUpdate } from '../../backends/ports.js'
 import { BulkInputError, BulkJobBusyError, IdempotencyConflictError, type BulkOptions, type BulkProgress, type BulkRecipients, type BulkResult } from '../../core/bulk.js'
-import type { Clock, Timer } from '../../core/clock.js'
+import type { Timer } from '../../core/clock.js'
 import { generateId } from '../../core/ids.js'
-import type { Inspector } from '../../core/inspection.js'
 import { getLogger } from '../../core/logger.js'
-import { OutgoingMessage, type ConnectionLike } from '../../core/messages/index.js'
-import { MessageScope } from '../../core/scope.js'
 import { storable } from '../../core/text.js'
-import { backendRow, Connection, type Database } from '../../models/index.js'
-import type { EntityManager } from '@mikro-orm/knex'
-import type { DeliveryPath } from '../delivery.js'
+import type { BulkContext } from './context.js'
+import { JobRun } from './job-run.js'
 import { LEASE_MS, runnerGone, runnerName } from './lease.js'
 import { IDEMPOTENCY_KEY_MAX, type BulkJobStatus } from './models.js'
 import { checkRecipient, chunks } from './recipients.js'
-import { BulkStatements, type JobRow, type RecipientRow } from './statements.js'
-import { StatusWriter } from './status-writer.js'
+import { BulkStatements, type JobRow } from './statements.js'
 
 const log = getLogger('rapidsms.bulk')
-
-declare module '../../core/inspection.js' {
-  interface InspectionEvents {
-    /** A bulk job starts (or goes on) sending: `queued` recipients are left to send. */
-    'bulk.started': { jobId: number; messageId: string; total: number; queued: number; resumed: boolean }
-    /** A batch of a bulk job came back from its backend. */
-    'bulk.batch': { jobId: number; backend: string; identities: number; sent: number; failed: number }
-    /** A bulk job stopped: done, paused, or left `sending` by a host that stops. */
-    'bulk.finished': { jobId: number; status: BulkJobStatus; sent: number; failed: number; queued: number }
-  }
-}
 
 /** Recipients stored per statement while a job loads. */
 const LOAD_CHUNK = 500
 /** Batches in flight per backend unless told otherwise. */
 export const DEFAULT_WINDOW = 4
-
-/** What a bulk sender takes from its host. */
-export interface BulkContext {
-  db: Database
-  clock: Clock
-  inspector: Inspector
-  /** Runs each batch through the outgoing phase of the apps. */
-  pipeline: Pick<MessagePipeline, 'send' | 'hasOutgoingApps'>
-  /** The one way messages reach backends (their actors pace and retry). */
-  delivery: DeliveryPath
-  /** `dbRouterBatchSize`: recipients per backend call. */
-  batchSize: number
-  /** The backends the project has. */
-  backends: readonly string[]
-}
-
-/** One run of a job by this sender: what it has done, and whether it should stop. */
-class Run {
-  sent = 0
-  failed = 0
-  handed = 0
-  /** Why it stops early: paused on request, the host stops, another runner took the job, a failure. */
-  stop: 'paused' | 'stopping' | 'lost' | undefined
-  failure: unknown
-  readonly stopped: Promise<void>
-  #wake!: () => void
-
-  constructor(
-    readonly job: JobRow,
-    readonly statuses: StatusWriter,
-  ) {
-    this.stopped = new Promise((resolve) => (this.#wake = resolve))
-  }
-
-  halt(reason: NonNullable<Run['stop']>, failure?: unknown): void {
-    if (this.stop) return
-    this.stop = reason
-    this.failure = failure
-    this.#wake()
-  }
-}
 
 /**
  * Bulk sending (the messaging API's `sendBulk()`, `rapidsms send`): one text to any number
@@ -83,7 +24,7 @@ class Run {
  * - The recipients are read as they come (any iterable or async iterable) and stored first,
  *   500 a statement, each once per backend and identity; a bad one stores nothing and throws
  *   a BulkInputError naming it. Then the connections missing are made, one statement.
- * - Then each backend's recipients are sent in id order, in batches of `dbRouterBatchSize`,
+ * - Then each backend's recipients are sent (JobRun) in id order, in batches of `dbRouterBatchSize`,
  *   at most `window` batches in flight per backend: memory stays flat whatever the number.
  *   Each recipient's message passes the apps' outgoing phase (as a send() to it would), and
  *   each batch is one send of the backend's actor, which paces it (`rate_limit`,
@@ -100,7 +41,7 @@ class Run {
 export class BulkSender {
   readonly runner = runnerName()
   readonly #sql: BulkStatements
-  readonly #running = new Map<number, { run: Run; done: Promise<BulkResult> }>()
+  readonly #running = new Map<number, { run: JobRun; done: Promise<BulkResult> }>()
   readonly #backends: ReadonlySet<string>
   #stopping = false
   #resuming: Promise<unknown> = Promise.resolve()
@@ -224,14 +165,14 @@ export class BulkSender {
 
   /** Run a job this sender holds the lease of, to its end or until it stops. */
   #start(job: JobRow, options: BulkOptions, resumed: boolean): Promise<BulkResult> {
-    const run = new Run(job, new StatusWriter(this.#sql, job.id, this.runner, this.context.clock))
+    const run = new JobRun(job, this.#sql, this.runner, this.context)
     if (this.#stopping) run.halt('stopping')
     const done = this.#run(run, options, resumed).finally(() => this.#running.delete(job.id))
     this.#running.set(job.id, { run, done })
     return done
   }
 
-  async #run(run: Run, options: BulkOptions, resumed: boolean): Promise<BulkResult> {
+  async #run(run: JobRun, options: BulkOptions, resumed: boolean): Promise<BulkResult> {
     const { job } = run
     const { clock, inspector } = this.context
     const onAbort = () => run.halt('paused')
@@ -247,8 +188,7 @@ export class BulkSender {
       const progress = (): BulkProgress => ({ jobId: job.id, phase: 'sending', total: job.total, sent: run.sent, failed: run.failed })
       options.onProgress?.(progress())
       const window = Math.max(1, Math.floor(options.window ?? DEFAULT_WINDOW))
-      const backends = await this.#sql.backendsToSend(job.id)
-      await Promise.all(backends.map((backend) => this.#sendBackend(run, backend, window, () => options.onProgress?.(progress()))))
+      await run.sendAll(window, () => options.onProgress?.(progress()))
     } catch (error) {
       run.halt('stopping', error)
     } finally {
@@ -269,124 +209,7 @@ export class BulkSender {
     return result
   }
 
-  /** Send one backend's recipients, `window` batches at a time, until none is left or the run stops. */
-  async #sendBackend(run: Run, backend: string, window: number, progressed: () => void): Promise<void> {
-    // Batches whose backend has not answered yet (the window), and every batch until its statuses are committed.
-    const inFlight = new Set<Promise<void>>()
-    const writing = new Set<Promise<void>>()
-    const { id: backendId } = await backendRow(this.context.db.orm.em.fork() as EntityManager, backend)
-    let after = 0
-    // Batches are prepared side by side but handed to the backend in id order, each after the one before.
-    let handed: Promise<void> = Promise.resolve()
-    while (!run.stop) {
-      const rows = await this.#sql.page(run.job.id, backend, after, this.context.batchSize, this.runner)
-      if (!rows.length) {
-        if (!(await this.#sql.heartbeat(run.job.id, this.runner, this.context.clock.date()))) run.halt('lost')
-        break
-      }
-      after = rows[rows.length - 1]!.id
-      const turn = handed
-      let release!: () => void
-      handed = new Promise((resolve) => (release = resolve))
-      let answered!: () => void
-      const sending: Promise<void> = new Promise<void>((resolve) => (answered = resolve)).finally(() => inFlight.delete(sending))
-      const batch: Promise<void> = this.#sendBatch(run, backend, backendId, rows, turn, release, answered)
-        .then(progressed, (error: unknown) => run.halt('stopping', error))
-        .finally(() => (release(), answered(), writing.delete(batch)))
-      inFlight.add(sending)
-      writing.add(batch)
-      if (inFlight.size >= window) await Promise.race([...inFlight, run.stopped])
-      // Outcomes waiting for their commit are bounded too (the disk may be slower than the backend).
-      if (writing.size >= 4 * window) await Promise.race([...writing, run.stopped])
-    }
-    await Promise.all(writing)
-  }
-
-  /**
-   * One batch: its connections, each recipient's message through the outgoing phase, then
-   * to the backend's actor once the batch before was handed to it (`turn`; `handed` lets the
-   * next go); once it answered (`answered` frees its place in the window) its recipients
-   * become `S`, or `E` with the error, committed with the outcomes of the batches that came
-   * back meanwhile (StatusWriter).
-   */
-  async #sendBatch(run: Run, backend: string, backendId: number, rows: RecipientRow[], turn: Promise<void>, handed: () => void, answered: () => void): Promise<void> {
-    const { db, delivery, pipeline, inspector } = this.context
-    const { job } = run
-    const em = () => db.orm.em.fork() as EntityManager
-    // Apps of the outgoing phase see the connections as rows, with their contacts; without any,
-    // nothing reads more than the backend and the identity.
-    const connections: ConnectionLike[] = pipeline.hasOutgoingApps ? await this.#connections(em(), backendId, rows.map((r) => r.identity)) : rows.map((r) => ({ backend: { name: backend }, identity: r.identity }))
-    // Each recipient's message passes the outgoing phase (an app may change its text, say to
-    // the contact's language, or cancel it), one after the other; what they write is one unit.
-    const scope = new MessageScope(em)
-    const byText = new Map<string, RecipientRow[]>()
-    const failed = new Map<string, number[]>()
-    const fail = (error: string, ids: number[]) => {
-      const list = failed.get(error)
-      if (list) list.push(...ids)
-      else failed.set(error, ids)
-    }
-    for (let i = 0; i < rows.length; i++) {
-      const msg = new OutgoingMessage({ id: job.messageId, text: job.text, connections: [connections[i]!] })
-      msg.scope = scope
-      let text: string | undefined
-      const passed = await pipeline.send(msg, async (sending) => {
-        text = sending.text
-      })
-      if (!passed || text === undefined) fail('cancelled by an app in the outgoing phase', [rows[i]!.id])
-      else {
-        const group = byText.get(text)
-        if (group) group.push(rows[i]!)
-        else byText.set(text, [rows[i]!])
-      }
-    }
-    await scope.settle()
-    // One send per text (all of them, unless an app changed some), after the batch before.
-    await turn
-    const sends = [...byText].map(([text, group]) => ({ group, delivering: delivery.toBackend(backend, job.messageId, text, group.map((r) => r.identity), {}) }))
-    handed()
-    const sentIds: number[] = []
-    for (const { group, delivering } of sends) {
-      run.handed += group.length
-      const outcome: DeliveryOutcome = (await delivering) ?? { sent: false, error: `no backend named "${backend}" is configured` }
-      if (outcome.sent) {
-        for (const row of group) sentIds.push(row.id)
-        continue
-      }
-      // When the backend named the identities that failed, the others were sent.
-      const refused = new Set(outcome.failedIdentities ?? group.map((r) => r.identity))
-      for (const row of group) if (!refused.has(row.identity)) sentIds.push(row.id)
-      fail(outcome.error ?? 'the backend did not accept it', group.filter((r) => refused.has(r.identity)).map((r) => r.id))
-    }
-    answered()
-    const held = await run.statuses.write({ sentIds, failed })
-    if (!held) run.halt('lost')
-    // Progress counts what is committed.
-    const failures = rows.length - sentIds.length
-    run.sent += sentIds.length
-    run.failed += failures
-    inspector.emit('bulk.batch', { jobId: job.id, backend, identities: rows.length, sent: sentIds.length, failed: failures })
-  }
-
-  /**
-   * The connections of a batch's identities, with their contacts (what apps see in the
-   * outgoing phase): one query (the job made them once its recipients were stored; one gone
-   * since is made again).
-   */
-  async #connections(em: EntityManager, backendId: number, identities: string[]): Promise<Connection[]> {
-    const find = (wanted: string[]) => em.find(Connection, { backend: backendId, identity: { $in: wanted } }, { populate: ['backend', 'contact'] })
-    const found = await find(identities)
-    if (found.length < identities.length) {
-      const have = new Set(found.map((c) => c.identity))
-      const missing = identities.filter((identity) => !have.has(identity))
-      await this.#sql.createConnections(backendId, missing, this.context.clock.date())
-      found.push(...(await find(missing)))
-    }
-    const byIdentity = new Map(found.map((c) => [c.identity, c]))
-    return identities.map((identity) => byIdentity.get(identity)!)
-  }
-
-  async #heartbeat(run: Run): Promise<void> {
+  async #heartbeat(run: JobRun): Promise<void> {
     try {
       if (!(await this.#sql.heartbeat(run.job.id, this.runner, this.context.clock.date()))) run.halt('lost')
     } catch (error) {

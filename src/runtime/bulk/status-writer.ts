@@ -1,10 +1,17 @@
 import type { Clock } from '../../core/clock.js'
+import { groupBy } from '../../core/group-by.js'
 import type { BulkStatements } from './statements.js'
 
-/** What became of one batch: the recipients sent, and those failed by error. */
+/** A recipient that failed, and why. */
+export interface FailedRecipient {
+  id: number
+  error: string
+}
+
+/** What became of one batch: the recipients sent, and those failed. */
 export interface BatchOutcome {
   sentIds: number[]
-  failed: Map<string, number[]>
+  failed: FailedRecipient[]
 }
 
 interface Waiting {
@@ -60,11 +67,14 @@ export class StatusWriter {
   #commit(outcomes: BatchOutcome[]): Promise<boolean> {
     const at = this.clock.date()
     const sent = outcomes.flatMap((o) => o.sentIds)
-    const failed = new Map<string, number[]>()
-    for (const o of outcomes) for (const [error, ids] of o.failed) failed.set(error, [...(failed.get(error) ?? []), ...ids])
+    // One statement per error (most often one: the backend's answer to a whole batch).
+    const failed = groupBy(outcomes.flatMap((o) => o.failed), (f) => f.error)
     return this.sql.transaction(async (run) => {
       for (let i = 0; i < sent.length; i += IDS_PER_STATEMENT) await this.sql.mark(sent.slice(i, i + IDS_PER_STATEMENT), 'S', at, null, run)
-      for (const [error, ids] of failed) for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) await this.sql.mark(ids.slice(i, i + IDS_PER_STATEMENT), 'E', at, error, run)
+      for (const [error, group] of failed) {
+        const ids = group.map((f) => f.id)
+        for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) await this.sql.mark(ids.slice(i, i + IDS_PER_STATEMENT), 'E', at, error, run)
+      }
       return this.sql.heartbeat(this.jobId, this.runner, at, run)
     })
   }

@@ -3,6 +3,7 @@ import type { DeliveryOutcome } from '../../../../actors/backend.actor.js'
 import type { StatusUpdate } from '../../../backends/ports.js'
 import { groupBy } from '../../../core/group-by.js'
 import { getLogger } from '../../../core/logger.js'
+import { placeholders } from '../../../models/sql-statements.js'
 import { backendContext, IncomingMessage, type BackendContext, type ConnectionLike, type MessageFields, type OutgoingMessage } from '../../../core/messages/index.js'
 import type { Resumed, RoutingContext, RoutingStrategy } from '../strategy.js'
 import { groupTransmissions, type QueuedTransmission } from './batches.js'
@@ -145,7 +146,7 @@ export class DatabaseRouter implements RoutingStrategy {
     const [backend] = await run<{ name: string }>('select name from rapidsms_backend where id = ?', [backendId])
     if (!message || !backend || !transmissionIds.length) return
     const rows = await run<{ id: number; identity: string }>(
-      `select t.id, c.identity from db_transmission t join rapidsms_connection c on c.id = t.connection_id where t.id in (${transmissionIds.map(() => '?').join(', ')}) and t.status <> 'S' order by t.id`,
+      `select t.id, c.identity from db_transmission t join rapidsms_connection c on c.id = t.connection_id where t.id in (${placeholders(transmissionIds.length)}) and t.status <> 'S' order by t.id`,
       transmissionIds,
     )
     const context = replyContext(message.external_id, message.answered !== null)

@@ -1,42 +1,23 @@
-import type { Transaction } from '@mikro-orm/core'
-import type { Database } from '../../../models/index.js'
+import { placeholders, SqlStatements, type RunSql } from '../../../models/sql-statements.js'
 import type { Status } from './models.js'
 
-/** Runs one SQL statement (`?` placeholders) and gives its rows. */
-type Run = <T = Record<string, unknown>>(sql: string, params: unknown[]) => Promise<T[]>
-
-/**
- * The DatabaseRouter's statements, as plain SQL for both databases: a message costs about
- * ten of them, so they skip the ORM's query building and unit of work (as the group-commit
- * writer does). Dates are bound as each database keeps them (SQLite: epoch milliseconds).
- */
-export class RouterStatements {
-  constructor(private readonly db: Database) {}
-
-  #date(date: Date): unknown {
-    return this.db.dialect === 'sqlite' ? date.getTime() : date
-  }
-
-  #run(trx?: Transaction): Run {
-    const connection = this.db.orm.em.getConnection()
-    return <T>(sql: string, params: unknown[]) => connection.execute<T[]>(sql, params, 'all', trx) as Promise<T[]>
-  }
-
+/** The DatabaseRouter's statements (a message costs about ten of them). */
+export class RouterStatements extends SqlStatements {
   /** Run `work` in one transaction. */
   transaction<T>(work: (statements: Bound) => Promise<T>): Promise<T> {
-    return this.db.orm.em.getConnection().transactional((trx) => work(new Bound(this.#run(trx), (d) => this.#date(d))))
+    return this.inTransaction((run) => work(new Bound(run, (d) => this.dateParam(d))))
   }
 
   /** The statements outside a transaction (each commits by itself). */
   get now(): Bound {
-    return new Bound(this.#run(), (d) => this.#date(d))
+    return new Bound(this.runner(), (d) => this.dateParam(d))
   }
 }
 
 /** The statements, bound to a transaction or not. */
 export class Bound {
   constructor(
-    readonly run: Run,
+    readonly run: RunSql,
     private readonly date: (date: Date) => unknown,
   ) {}
 
@@ -69,7 +50,7 @@ export class Bound {
     const params: unknown[] = [status]
     if (at?.sent) set.push('sent = ?'), params.push(this.date(at.sent))
     if (at?.updated) set.push('updated = ?'), params.push(this.date(at.updated))
-    await this.run(`update db_transmission set ${set.join(', ')} where id in (${ids.map(() => '?').join(', ')})`, [...params, ...ids])
+    await this.run(`update db_transmission set ${set.join(', ')} where id in (${placeholders(ids.length)})`, [...params, ...ids])
   }
 
   async setMessageStatus(messageId: number, status: Status, at?: { updated?: Date; sent?: Date; delivered?: Date }): Promise<void> {
