@@ -7,7 +7,7 @@
 import { readdirSync, writeFileSync } from 'node:fs'
 import { join, relative, dirname } from 'node:path'
 import type { EntitySchema } from '@mikro-orm/core'
-import { coreEntities, coreMigrations, withExtraFields, type MigrationEntry } from '../src/models/index.js'
+import { coreEntities, coreMigrations, withExtraFields, type FieldsOwner, type MigrationEntry } from '../src/models/index.js'
 import { diffSchema, migrationClassName, migrationSource } from '../src/models/make-migration.js'
 
 interface Module {
@@ -17,7 +17,7 @@ interface Module {
   own: () => Promise<MigrationEntry[]>
   folder: string
   /** The app whose extra Contact and Connection fields the module's migrations add. */
-  fieldsOwner?: () => Promise<{ name: string; contactFields?: Record<string, object>; connectionFields?: Record<string, object> }>
+  fieldsOwner?: () => Promise<FieldsOwner>
 }
 
 const modules: Record<string, Module> = {

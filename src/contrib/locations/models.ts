@@ -1,4 +1,4 @@
-import { defineEntity, type EventArgs, type InferEntity } from '@mikro-orm/core'
+import { defineEntity, p, type EventArgs, type InferEntity } from '@mikro-orm/core'
 import type { EntityManager } from '@mikro-orm/knex'
 import { ValidationError } from '../../core/errors.js'
 
@@ -21,19 +21,24 @@ export const LOCATION_MESSAGES = {
 
 const SLUG = /^[-a-zA-Z0-9_]+$/
 
+/** The id, name and slug a location type and a location both have. */
+const named = () => ({
+  id: p.integer().primary().autoincrement(),
+  name: p.string().length(NAME_MAX),
+  slug: p.string().length(SLUG_MAX).unique(),
+})
+
+/** A check run before every insert and every update of a row. */
+const onWrite = (check: (args: EventArgs<any>) => void | Promise<void>) => ({ beforeCreate: [check], beforeUpdate: [check] })
+
 /** A kind of location: country, district, village, health facility... (RapidSMS's LocationType). */
 export const LocationType = defineEntity({
   name: 'LocationType',
   tableName: 'locations_locationtype',
-  properties: (p) => ({
-    id: p.integer().primary().autoincrement(),
-    name: p.string().length(NAME_MAX),
-    slug: p.string().length(SLUG_MAX).unique(),
-  }),
+  properties: named,
   hooks: {
-    beforeCreate: [(args: EventArgs<any>) => checkType(args.entity)],
-    beforeUpdate: [(args: EventArgs<any>) => checkType(args.entity)],
-    beforeDelete: [(args: EventArgs<any>) => checkTypeUnused(args)],
+    ...onWrite(({ entity }) => firstError(slugError(entity.slug))),
+    beforeDelete: [refuseWhileUsed('type_id', 'type', LOCATION_MESSAGES.typeInUse)],
   },
 })
 export type LocationType = InferEntity<typeof LocationType>
@@ -48,18 +53,15 @@ export const Location = defineEntity({
   name: 'Location',
   tableName: 'locations_location',
   properties: (p) => ({
-    id: p.integer().primary().autoincrement(),
-    name: p.string().length(NAME_MAX),
-    slug: p.string().length(SLUG_MAX).unique(),
+    ...named(),
     type: () => p.manyToOne(LocationType).deleteRule('no action').index(),
     parent: () => p.manyToOne(Location).nullable().deleteRule('no action').index(),
     latitude: p.decimal('number').precision(13).scale(10).nullable(),
     longitude: p.decimal('number').precision(13).scale(10).nullable(),
   }),
   hooks: {
-    beforeCreate: [(args: EventArgs<any>) => checkLocation(args)],
-    beforeUpdate: [(args: EventArgs<any>) => checkLocation(args)],
-    beforeDelete: [(args: EventArgs<any>) => checkNoChildren(args)],
+    ...onWrite(checkLocation),
+    beforeDelete: [refuseWhileUsed('parent_id', 'parent', LOCATION_MESSAGES.hasChildren)],
   },
 })
 export type Location = InferEntity<typeof Location>
@@ -96,8 +98,7 @@ function coordinateError(value: unknown, limit: number): string | undefined {
  * @example locationErrors({ latitude: 91, longitude: 0 }) // { latitude: 'Ensure this value is less than or equal to 90.' }
  */
 export function locationErrors(values: LocationValues, ancestors: readonly { id: number; name: string }[] = []): Record<string, string> {
-  const errors: Record<string, string> = {}
-  if (typeof values.slug === 'string' && !SLUG.test(values.slug)) errors.slug = LOCATION_MESSAGES.slug
+  const errors: Record<string, string> = slugError(values.slug)
   const latitude = coordinateError(values.latitude, 90)
   const longitude = coordinateError(values.longitude, 180)
   if (latitude) errors.latitude = latitude
@@ -108,7 +109,7 @@ export function locationErrors(values: LocationValues, ancestors: readonly { id:
   if (values.id !== undefined && parent === values.id) errors.parent = LOCATION_MESSAGES.ownParent
   else if (values.id !== undefined) {
     const inside = ancestors.find((a) => a.id === values.id)
-    if (inside) errors.parent = LOCATION_MESSAGES.cycle(String(ancestors[0]?.name ?? inside.name))
+    if (inside) errors.parent = LOCATION_MESSAGES.cycle(ancestors[0]!.name)
   }
   return errors
 }
@@ -132,38 +133,34 @@ export async function ancestorsOf(em: EntityManager, id: number, ctx?: unknown):
   return rows.map((r) => ({ id: Number(r.id), name: String(r.name) })).filter((r) => !seen.has(r.id) && seen.add(r.id))
 }
 
+function slugError(slug: unknown): Record<string, string> {
+  return typeof slug === 'string' && !SLUG.test(slug) ? { slug: LOCATION_MESSAGES.slug } : {}
+}
+
 function firstError(errors: Record<string, string>): void {
   const [field, reason] = Object.entries(errors)[0] ?? []
   if (field && reason) throw new ValidationError(field === '__all__' ? 'point' : field, reason)
 }
 
-function checkType(entity: { slug?: unknown }): void {
-  if (typeof entity.slug === 'string' && !SLUG.test(entity.slug)) throw new ValidationError('slug', LOCATION_MESSAGES.slug)
-}
-
-/** The checks every write of a location goes through, whoever writes it: nothing bad is stored. */
-async function checkLocation({ entity, em }: EventArgs<any>): Promise<void> {
+/**
+ * The checks every write of a location goes through, whoever writes it: nothing bad is
+ * stored. Only a stored location given a parent (a new one, or another) can close a cycle,
+ * so only then are the parent's ancestors read (in the flush's transaction).
+ */
+async function checkLocation({ entity, em, changeSet }: EventArgs<any>): Promise<void> {
   const values = entity as LocationValues
-  firstError(locationErrors(values))
   const parent = idOf(values.parent)
-  if (values.id !== undefined && parent !== undefined) {
-    firstError(locationErrors(values, await ancestorsOf(em as EntityManager, parent, em.getTransactionContext())))
+  const moved = values.id !== undefined && parent !== undefined && parent !== values.id && (!changeSet || 'parent' in changeSet.payload)
+  firstError(locationErrors(values, moved ? await ancestorsOf(em as EntityManager, parent, em.getTransactionContext()) : []))
+}
+
+/** A delete refused while rows of locations_location point at the row through `column`. */
+function refuseWhileUsed(column: 'type_id' | 'parent_id', field: string, message: (n: number) => string) {
+  return async ({ entity, em }: EventArgs<any>): Promise<void> => {
+    const [row] = await (em as EntityManager).getConnection().execute<{ n: number | string }[]>(`select count(*) as n from locations_location where ${column} = ?`, [(entity as { id: unknown }).id], 'all', em.getTransactionContext())
+    const n = Number(row?.n ?? 0)
+    if (n) throw new ValidationError(field, message(n))
   }
-}
-
-async function countWhere(args: EventArgs<any>, sql: string, id: unknown): Promise<number> {
-  const [row] = await (args.em as EntityManager).getConnection().execute<{ n: number | string }[]>(sql, [id], 'all', args.em.getTransactionContext())
-  return Number(row?.n ?? 0)
-}
-
-async function checkTypeUnused(args: EventArgs<any>): Promise<void> {
-  const n = await countWhere(args, 'select count(*) as n from locations_location where type_id = ?', (args.entity as { id: unknown }).id)
-  if (n) throw new ValidationError('type', LOCATION_MESSAGES.typeInUse(n))
-}
-
-async function checkNoChildren(args: EventArgs<any>): Promise<void> {
-  const n = await countWhere(args, 'select count(*) as n from locations_location where parent_id = ?', (args.entity as { id: unknown }).id)
-  if (n) throw new ValidationError('parent', LOCATION_MESSAGES.hasChildren(n))
 }
 
 export const locationEntities = [LocationType, Location]

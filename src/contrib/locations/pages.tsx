@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono'
 import { definePages, type Site, type SiteEnv } from '../../web/pages/context.js'
 import { findLocations, locationDetail, locationTypes, type LocationRow, type TypeRow } from './queries.js'
 
-/** The outlines world-atlas ships, by scale: 1:110m (coarse, 108 kB), 1:50m (757 kB), 1:10m (3.7 MB). */
+/** The outlines world-atlas ships, by scale: 1:110m (coarse, 108 kB), 1:50m (756 kB), 1:10m (3.7 MB). */
 export const OUTLINES = ['110m', '50m', '10m'] as const
 export type Outline = (typeof OUTLINES)[number]
 
@@ -29,8 +29,11 @@ interface LocationQuery {
 
 const ID = /^[1-9]\d{0,14}$/
 
-/** Read `type` (a type's slug), `parent` (an id, or `none` for the top level) and `location` (an id); each at most once. */
-function readQuery(c: Context<SiteEnv>, types: TypeRow[], names: readonly ('type' | 'parent' | 'location')[]): LocationQuery {
+/**
+ * Read `type` (a type's slug), `parent` (an id, or `none` for the top level) and `location`
+ * (an id); each at most once. `types` is read only for a `type` given.
+ */
+async function readQuery(c: Context<SiteEnv>, types: () => Promise<TypeRow[]>, names: readonly ('type' | 'parent' | 'location')[]): Promise<LocationQuery> {
   const all = c.req.queries()
   const query: LocationQuery = {}
   for (const name of names) {
@@ -40,8 +43,9 @@ function readQuery(c: Context<SiteEnv>, types: TypeRow[], names: readonly ('type
     const value = values[0]!.trim()
     if (!value) continue
     if (name === 'type') {
-      query.type = types.find((t) => t.slug === value)
-      if (!query.type) return { error: `There is no location type "${value.slice(0, 60)}"${types.length ? `; the types are ${types.map((t) => t.slug).join(', ')}` : ''}.` }
+      const known = await types()
+      query.type = known.find((t) => t.slug === value)
+      if (!query.type) return { error: `There is no location type "${value.slice(0, 60)}"${known.length ? `; the types are ${known.map((t) => t.slug).join(', ')}` : ''}.` }
     } else if (name === 'parent' && value === 'none') query.parent = null
     else if (ID.test(value)) query[name] = Number(value)
     else return { error: `"${name}" must be a location's id${name === 'parent' ? ' or "none"' : ''}, not "${value.slice(0, 60)}".` }
@@ -200,7 +204,7 @@ function locations(site: Site): Hono<SiteEnv> {
   app.get('/', async (c) => {
     const db = em()
     const types = await locationTypes(db)
-    const query = readQuery(c, types, ['type', 'location'])
+    const query = await readQuery(c, async () => types, ['type', 'location'])
     const render = (content: Parameters<typeof c.render>[0]) =>
       c.render(content, { title: 'Locations', styles: ['/static/leaflet/leaflet.css'], scripts: ['/static/leaflet/leaflet.js', '/static/topojson-client/topojson-client.min.js', '/static/rapidsms/locations.js'] })
     if (query.error) {
@@ -230,8 +234,7 @@ function locations(site: Site): Hono<SiteEnv> {
   // The map's data: the locations as GeoJSON, of a type (its slug), inside a location (its id, or `none`).
   app.get('/locations.geojson', async (c) => {
     const db = em()
-    const types = await locationTypes(db)
-    const query = readQuery(c, types, ['type', 'parent'])
+    const query = await readQuery(c, () => locationTypes(db), ['type', 'parent'])
     if (query.error) return c.json({ error: query.error }, 400)
     const { rows, truncated } = await findLocations(db, { type: query.type?.id, parent: query.parent })
     return c.body(JSON.stringify(collection(rows, truncated)), 200, { 'content-type': 'application/geo+json; charset=utf-8' })

@@ -94,34 +94,26 @@ export async function locationChoices(em: EntityManager, context: ChoicesContext
   const knex = em.getKnex()
   const [count] = (await knex('locations_location').count({ n: '*' })) as { n: number | string }[]
   if (Number(count?.n ?? 0) > CHOICES_LIMIT) return undefined
-  const rows = (await knex({ l: 'locations_location' }).join({ t: 'locations_locationtype' }, 't.id', 'l.type_id').select('l.id', 'l.name', 'l.parent_id', { type_name: 't.name' })) as { id: number; name: string; parent_id: number | null; type_name: string }[]
-  const byId = new Map(rows.map((r) => [Number(r.id), r]))
-  const pathOf = (id: number): string[] => {
-    const names: string[] = []
-    const seen = new Set<number>()
-    for (let row = byId.get(id); row && !seen.has(Number(row.id)); row = row.parent_id === null ? undefined : byId.get(Number(row.parent_id))) {
-      seen.add(Number(row.id))
-      names.unshift(row.name)
-    }
-    return names
+  const rows = ((await knex({ l: 'locations_location' }).join({ t: 'locations_locationtype' }, 't.id', 'l.type_id').select('l.id', 'l.name', 'l.parent_id', { type_name: 't.name' })) as { id: number; name: string; parent_id: number | null; type_name: string }[]).map((r) => ({
+    id: Number(r.id),
+    name: String(r.name),
+    parent: r.parent_id === null ? null : Number(r.parent_id),
+    type: String(r.type_name),
+  }))
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  /** A location and the locations it is in, itself first (a cycle written by raw SQL ends the walk). */
+  const chainOf = (id: number) => {
+    const chain: typeof rows = []
+    for (let row = byId.get(id); row && !chain.includes(row); row = row.parent === null ? undefined : byId.get(row.parent)) chain.push(row)
+    return chain
   }
   // A location cannot be put inside itself or anything inside it.
-  const excluded = new Set<number>()
-  if (context.entity === 'Location' && context.field === 'parent' && typeof context.id === 'number') {
-    excluded.add(context.id)
-    let grew = true
-    while (grew) {
-      grew = false
-      for (const r of rows) {
-        if (r.parent_id === null || !excluded.has(Number(r.parent_id)) || excluded.has(Number(r.id))) continue
-        excluded.add(Number(r.id))
-        grew = true
-      }
-    }
-  }
+  const editing = context.entity === 'Location' && context.field === 'parent' && typeof context.id === 'number' ? byId.get(context.id) : undefined
   return rows
-    .filter((r) => !excluded.has(Number(r.id)))
-    .map((r) => ({ id: Number(r.id), path: pathOf(Number(r.id)), type: r.type_name }))
-    .sort((a, b) => a.path.join('\u0000').localeCompare(b.path.join('\u0000')) || a.id - b.id)
-    .map((r): [string, string] => [String(r.id), `${r.path.join(' › ')} (${r.type})`])
+    .map((r) => ({ ...r, chain: chainOf(r.id) }))
+    .filter((r) => !editing || !r.chain.includes(editing))
+    .map((r) => ({ ...r, path: r.chain.map((a) => a.name).reverse() }))
+    .map((r) => ({ id: r.id, key: r.path.join('\u0000'), label: `${r.path.join(' › ')} (${r.type})` }))
+    .sort((a, b) => a.key.localeCompare(b.key) || a.id - b.id)
+    .map((r): [string, string] => [String(r.id), r.label])
 }

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/knex'
 import { Hono, type Context } from 'hono'
 import { BACKEND_NAME_MAX, IDENTITY_MAX } from '../../core/config.js'
 import { Backend, backendRow, Connection, Contact, extraFieldNames, type FieldsOwner } from '../../models/index.js'
-import { AdminCell, AdminInput, formValue, readForm, referenceChoices } from '../../web/admin/fields.js'
+import { AdminCell, AdminInput, formValue, listEntities, readForm, referenceChoices } from '../../web/admin/fields.js'
 import { adminModels, type AdminField, type AdminModel } from '../../web/admin/registry.js'
 import { definePages, type Site, type SiteEnv } from '../../web/pages/context.js'
 import { flash } from '../../web/pages/flash.js'
@@ -191,9 +191,10 @@ function registration(site: Site): Hono<SiteEnv> {
   const extras = () => (extra === null ? (extra = extraFields(site)) : extra)
 
   app.get('/', async (c) => {
-    const knex = site.em().getKnex()
+    const em = site.em()
+    const knex = em.getKnex()
     const q = (c.req.query('q') ?? '').trim()
-    const query = knex({ c: 'rapidsms_contact' }).select('c.id', 'c.name', 'c.language', ...(extras()?.fields ?? []).map((f) => ({ [f.name]: `c.${f.column}` })))
+    const query = knex({ c: 'rapidsms_contact' }).select('c.*')
     if (q) {
       const pattern = likePattern(q, 'contains')
       query.where((w) => w.whereRaw(`lower(c.name) like ? escape '\\'`, [pattern]).orWhereIn('c.id', knex('rapidsms_connection').whereRaw(`${byteOrder(router.db.dialect, 'identity')} like ? escape '\\'`, [likePattern(q, 'prefix', false)]).whereNotNull('contact_id').select('contact_id')))
@@ -203,27 +204,14 @@ function registration(site: Site): Hono<SiteEnv> {
     const connections = ids.length
       ? ((await knex({ cn: 'rapidsms_connection' }).join({ b: 'rapidsms_backend' }, 'b.id', 'cn.backend_id').whereIn('cn.contact_id', ids).orderBy('cn.id').select('cn.contact_id', 'cn.identity', { backend: 'b.name' })) as { contact_id: number; identity: string; backend: string }[])
       : []
-    // A field pointing at another table (a contact's location) shows that row's name.
-    const referenced = new Map<string, Map<number, Record<string, unknown>>>()
-    for (const f of extras()?.fields ?? []) {
-      if (f.kind !== 'reference' || !f.target) continue
-      const pk = f.target.primaryKeys[0]!
-      const wanted = [...new Set(page.rows.map((r) => r[f.name]).filter((v) => v !== null && v !== undefined).map(Number))]
-      const found = wanted.length ? ((await site.em().find(f.target.className, { [pk]: { $in: wanted } })) as Record<string, unknown>[]) : []
-      referenced.set(f.name, new Map(found.map((row) => [Number(row[pk]), row])))
-    }
-    const extraValue = (f: AdminField, value: unknown) => {
-      if (value === null || value === undefined) return value
-      if (f.kind === 'boolean') return Boolean(Number(value) || value === true)
-      if (f.kind === 'reference') return referenced.get(f.name)?.get(Number(value)) ?? null
-      return value
-    }
-    const rows: ContactLine[] = page.rows.map((r) => ({
-      id: Number(r.id),
-      name: String(r.name),
-      language: String(r.language),
-      connections: connections.filter((cn) => Number(cn.contact_id) === Number(r.id)).map((cn) => `${cn.backend}: ${cn.identity}`),
-      extra: Object.fromEntries((extras()?.fields ?? []).map((f) => [f.name, extraValue(f, r[f.name])])),
+    // As the admin's list: the fields apps add drawn from the entities, a reference (a contact's location) by its row's name.
+    const contacts = await listEntities(em, 'Contact', page.rows, extras()?.fields ?? [])
+    const rows: ContactLine[] = contacts.map((contact) => ({
+      id: Number(contact.id),
+      name: String(contact.name),
+      language: String(contact.language),
+      connections: connections.filter((cn) => Number(cn.contact_id) === Number(contact.id)).map((cn) => `${cn.backend}: ${cn.identity}`),
+      extra: contact,
     }))
     const listColumns: Column<ContactLine>[] = [...columns.slice(0, 2), ...(extras()?.fields ?? []).map((f) => ({ label: f.label, cell: (line: ContactLine) => <AdminCell field={f} row={line.extra} /> })), ...columns.slice(2)]
     const links = pagerLinks(c.req.url, page)

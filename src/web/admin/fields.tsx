@@ -43,6 +43,17 @@ export async function referenceChoices(em: EntityManager, model: Pick<AdminModel
   return choices
 }
 
+/**
+ * Rows of an entity's table as Knex reads them (by column) mapped to entities, with the
+ * references among `fields` loaded (a query a reference, not a row): what the list pages draw.
+ */
+export async function listEntities(em: EntityManager, entity: string, rows: Record<string, unknown>[], fields: readonly AdminField[]): Promise<Record<string, unknown>[]> {
+  const entities = rows.map((row) => em.map(entity, row) as Record<string, unknown>)
+  const refs = fields.filter((f) => f.kind === 'reference').map((f) => f.name)
+  if (refs.length && entities.length) await em.populate(entities as object[], refs as never[])
+  return entities
+}
+
 /** The form value of a field for a row (or for a re-displayed submission). */
 export function formValue(field: AdminField, value: unknown): string | boolean {
   if (value === null || value === undefined) return field.kind === 'boolean' ? false : ''

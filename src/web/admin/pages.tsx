@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/knex'
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
-import type { AdminOptions } from '../../models/index.js'
 import type { Site, SiteEnv } from '../pages/context.js'
 import { flash } from '../pages/flash.js'
 import { Form, FormError, type FormErrors } from '../pages/form.js'
@@ -8,7 +7,8 @@ import { keysetPage, pageRequest, type SortColumn } from '../pages/keyset.js'
 import { DataTable, Pager, pagerLinks, withQuery, type Column } from '../pages/table.js'
 import { likePattern } from '../pages/search.js'
 import { ValidationError } from '../../core/errors.js'
-import { AdminCell, AdminInput, formValue, readForm, referenceChoices, rowChoices, uniqueErrors } from './fields.js'
+import { AdminCell, AdminInput, formValue, listEntities, readForm, referenceChoices, uniqueErrors } from './fields.js'
+import { applyFilters, ListControls, listFilters, type ListFilter } from './filters.js'
 import { adminModels, capitalize, rowLabel, type AdminField, type AdminModel } from './registry.js'
 
 const PAGE_SIZE = 50
@@ -59,35 +59,6 @@ function IndexPage({ models }: { models: AdminModel[] }) {
   )
 }
 
-/** A filter of the list page (Django's list_filter): a reference or a boolean, with its options. */
-interface ListFilter {
-  field: AdminField
-  /** `[value, label]` pairs; undefined for a reference to a table too large for a select (an id input). */
-  options?: [string, string][]
-  value: string
-}
-
-/** The filters of a model's list with their options and the values the query asks for; an error for a value that is not one. */
-async function listFilters(em: EntityManager, model: AdminModel, registry: readonly AdminOptions[], query: (name: string) => string | undefined): Promise<{ filters: ListFilter[]; error?: string }> {
-  const filters: ListFilter[] = []
-  let error: string | undefined
-  for (const name of model.options.filters ?? []) {
-    const field = model.fields.find((f) => f.name === name && (f.kind === 'reference' || f.kind === 'boolean'))
-    if (!field) continue
-    const value = (query(field.name) ?? '').trim()
-    let options: [string, string][] | undefined
-    if (field.kind === 'boolean') options = [['1', 'Yes'], ['0', 'No']]
-    else {
-      const rows = await rowChoices(em, field.target!, registry, { entity: model.meta.className, field: field.name })
-      options = rows && (field.nullable ? [['none', '(none)'], ...rows] : rows)
-    }
-    const known = options ? options.some(([v]) => v === value) : /^\d{1,15}$/.test(value) || (field.nullable && value === 'none')
-    if (value && !known) error ??= `“${value}” is not a choice of the ${field.label.toLowerCase()} filter.`
-    filters.push({ field, options, value: known ? value : '' })
-  }
-  return { filters, error }
-}
-
 /** Knex's query of a model's table, rows mapped to entities with their list's references loaded. */
 async function listRows(em: EntityManager, model: AdminModel, c: Context<SiteEnv>, dialect: 'postgresql' | 'sqlite', filters: ListFilter[]) {
   const sortable = model.fields.filter((f) => !f.nullable && f.kind !== 'text' && f.kind !== 'reference')
@@ -103,56 +74,10 @@ async function listRows(em: EntityManager, model: AdminModel, c: Context<SiteEnv
       for (const f of model.search) w.orWhereRaw(`lower("${f.column}") like ? escape '\\'`, [pattern])
     })
   }
-  for (const { field, value } of filters) {
-    if (!value) continue
-    if (value === 'none') query.whereNull(field.column)
-    else if (field.kind === 'boolean') query.where(field.column, value === '1')
-    else query.where(field.column, Number(value))
-  }
+  applyFilters(query, filters)
   const page = await keysetPage<Record<string, unknown>>(query, order, dir, pageRequest((n) => c.req.query(n), order), PAGE_SIZE, dialect)
-  const entities = page.rows.map((row) => em.map(model.meta.className, row) as Record<string, unknown>)
-  const refs = model.list.filter((f) => f.kind === 'reference').map((f) => f.name)
-  if (refs.length && entities.length) await em.populate(entities as object[], refs as never[])
+  const entities = await listEntities(em, model.meta.className, page.rows, model.list)
   return { entities, page, sortable, sortField, dir, q }
-}
-
-/** The list's search box and filters, one GET form. */
-function ListControls({ model, q, filters }: { model: AdminModel; q: string; filters: ListFilter[] }) {
-  if (!model.search.length && !filters.length) return null
-  return (
-    <form method="get" class="d-flex flex-wrap gap-2 align-items-end" role="search" aria-label={`Search ${model.verboseNamePlural}`}>
-      {model.search.length > 0 && (
-        <div>
-          <label class="visually-hidden" for="admin-q">
-            Search
-          </label>
-          <input id="admin-q" class="form-control" type="search" name="q" value={q} placeholder={`Search ${model.search.map((f) => f.label.toLowerCase()).join(', ')}`} />
-        </div>
-      )}
-      {filters.map(({ field, options, value }) => (
-        <div>
-          <label class="form-label small mb-0" for={`filter-${field.name}`}>
-            By {field.label.toLowerCase()}
-          </label>
-          {options ? (
-            <select id={`filter-${field.name}`} class="form-select" name={field.name}>
-              <option value="">All</option>
-              {options.map(([v, label]) => (
-                <option value={v} selected={v === value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          ) : (
-            <input id={`filter-${field.name}`} class="form-control" type="number" name={field.name} value={value} min="1" placeholder="id" />
-          )}
-        </div>
-      ))}
-      <button class="btn btn-outline-secondary" type="submit">
-        {model.search.length ? 'Search' : 'Filter'}
-      </button>
-    </form>
-  )
 }
 
 function ModelForm({ model, raw, errors, choices, action, readOnly }: { model: AdminModel; raw: Record<string, string | boolean>; errors: FormErrors; choices: Map<string, [string, string][]>; action: string; readOnly?: boolean }) {

@@ -1,26 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { Contact, DatabaseBackend } from '../../../src/index.js'
-import { Location, LocationsApp, LocationType, loadSampleLocations, type LocatedContact } from '../../../src/contrib/locations/index.js'
+import { Location, LocationsApp, LocationType, type LocatedContact } from '../../../src/contrib/locations/index.js'
 import { RegistrationApp } from '../../../src/contrib/registration/index.js'
 import { useRapidTest } from '../../../src/testing/index.js'
-import { createEdge } from '../../../src/web/index.js'
-import { createAdmin, PageClient } from '../../web/support/client.js'
+import { loggedInClient } from '../../web/support/client.js'
+import { sampleLocations } from './support.js'
 
 const rapid = useRapidTest({ apps: [RegistrationApp, LocationsApp], backends: { message_tester: { engine: DatabaseBackend } } })
 
-async function loggedIn(): Promise<PageClient> {
-  await createAdmin(rapid.db)
-  const client = new PageClient(createEdge(rapid.router).app)
-  await client.login()
-  return client
-}
-
-async function sample(): Promise<Map<string, Location>> {
-  const em = rapid.em()
-  loadSampleLocations(em)
-  await em.flush()
-  return new Map((await rapid.em().find(Location, {})).map((l) => [l.slug, l]))
-}
+const loggedIn = () => loggedInClient(rapid)
+const sample = () => sampleLocations(rapid.em())
 
 /** The options of a select: [value, label] pairs. */
 function options(html: string, name: string): [string, string][] {

@@ -1,25 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, defineConfig } from '../../../src/index.js'
-import { Location, LocationsApp, LocationType, loadSampleLocations } from '../../../src/contrib/locations/index.js'
+import { Location, LocationsApp, LocationType } from '../../../src/contrib/locations/index.js'
 import { useRapidTest } from '../../../src/testing/index.js'
 import { createEdge } from '../../../src/web/index.js'
-import { createAdmin, PageClient } from '../../web/support/client.js'
+import { loggedInClient, PageClient } from '../../web/support/client.js'
+import { sampleLocations } from './support.js'
 
 const rapid = useRapidTest({ apps: [LocationsApp], settings: { locationsOutline: '110m' } })
 
-async function loggedIn(): Promise<PageClient> {
-  await createAdmin(rapid.db)
-  const client = new PageClient(createEdge(rapid.router).app)
-  await client.login()
-  return client
-}
-
-async function sample(): Promise<Map<string, Location>> {
-  const em = rapid.em()
-  loadSampleLocations(em)
-  await em.flush()
-  return new Map((await rapid.em().find(Location, {})).map((l) => [l.slug, l]))
-}
+const loggedIn = () => loggedInClient(rapid)
+const sample = () => sampleLocations(rapid.em())
 
 interface Feature {
   type: 'Feature'

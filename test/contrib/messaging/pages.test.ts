@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { BackendBase, BackendMessage, BackendSendError, Connection, Contact, DatabaseBackend } from '../../../src/index.js'
 import { MessagingApp } from '../../../src/contrib/messaging/index.js'
 import { useRapidTest } from '../../../src/testing/index.js'
-import { createEdge } from '../../../src/web/index.js'
-import { createAdmin, PageClient } from '../../web/support/client.js'
+import { loggedInClient } from '../../web/support/client.js'
 
 /** A gateway that refuses every message, for good. */
 class Refusing extends BackendBase {
@@ -14,12 +13,7 @@ class Refusing extends BackendBase {
 
 const rapid = useRapidTest({ apps: [MessagingApp], backends: { message_tester: { engine: DatabaseBackend }, refusing: { engine: Refusing } } })
 
-async function loggedIn(): Promise<PageClient> {
-  await createAdmin(rapid.db)
-  const client = new PageClient(createEdge(rapid.router).app)
-  await client.login()
-  return client
-}
+const loggedIn = () => loggedInClient(rapid)
 
 async function contact(name: string, backend?: string, identity?: string): Promise<Contact> {
   const em = rapid.em()

@@ -1,17 +1,15 @@
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { Location, LocationsApp, loadSampleLocations } from '../../../src/contrib/locations/index.js'
+import { LocationsApp } from '../../../src/contrib/locations/index.js'
 import { RegistrationApp } from '../../../src/contrib/registration/index.js'
+import { sampleLocations } from '../../contrib/locations/support.js'
 import { foreignRequests, PHONE, reviewPage, SCREENSHOTS, useBrowser } from './support.js'
 
 const harness = useBrowser({ apps: [RegistrationApp, LocationsApp] })
 let ids: Map<string, number>
 
 beforeAll(async () => {
-  const em = harness.host.db.orm.em.fork()
-  loadSampleLocations(em)
-  await em.flush()
-  ids = new Map((await harness.host.db.orm.em.fork().find(Location, {})).map((l) => [l.slug, l.id]))
+  ids = new Map([...(await sampleLocations(harness.host.db.orm.em.fork()))].map(([slug, l]) => [slug, l.id]))
 })
 
 /** Messages of the page's console that say the Content-Security-Policy blocked something, and script errors. */
@@ -100,12 +98,7 @@ describe('the Map page in a browser', () => {
   }, 60_000)
 
   it('works on a phone: the map above, the list below, a tap shows the children', async () => {
-    const context = await harness.context(PHONE)
-    const page = await context.newPage()
-    await page.goto(`${harness.edge.url}/accounts/login/`)
-    await page.getByLabel('Username').fill('admin')
-    await page.getByLabel('Password').fill('a long secret 1')
-    await Promise.all([page.waitForURL(`${harness.edge.url}/`), page.getByRole('button', { name: 'Log in' }).click()])
+    const page = await harness.loggedIn(PHONE)
     await openMap(page)
     const map = await page.locator('#location-map').boundingBox()
     expect(map!.width).toBeGreaterThan(300)
@@ -116,6 +109,6 @@ describe('the Map page in a browser', () => {
     expect(overflow).toBeLessThanOrEqual(0)
     await page.screenshot({ path: `${SCREENSHOTS}locations-gulu-phone.png`, fullPage: true })
     expect(foreignRequests(harness)).toEqual([])
-    await context.close()
+    await page.context().close()
   }, 60_000)
 })

@@ -1,5 +1,7 @@
 import type { Hono } from 'hono'
+import type { Host } from '../../../src/index.js'
 import { createUser } from '../../../src/web/accounts/users.js'
+import { createEdge } from '../../../src/web/index.js'
 import type { Database } from '../../../src/models/index.js'
 
 /** A user the page tests log in as. */
@@ -82,4 +84,12 @@ export class PageClient {
     if (response.status !== 302) throw new Error(`login failed: ${response.status}`)
     return response
   }
+}
+
+/** A PageClient on a test project's edge, logged in as a new superuser (`ADMIN`). */
+export async function loggedInClient(rapid: { db: Database; router: Host }): Promise<PageClient> {
+  await createAdmin(rapid.db)
+  const client = new PageClient(createEdge(rapid.router).app)
+  await client.login()
+  return client
 }
