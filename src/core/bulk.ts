@@ -79,6 +79,9 @@ export class IdempotencyConflictError extends RapidSMSError {
   }
 }
 
+/** How long a runner's heartbeat stays good: a job whose runner was not heard of for longer is taken over. */
+export const LEASE_MS = 30_000
+
 /** The job is being sent by another runner (another process, or another host of this one). */
 export class BulkJobBusyError extends RapidSMSError {
   override name = 'BulkJobBusyError'
@@ -87,6 +90,6 @@ export class BulkJobBusyError extends RapidSMSError {
     readonly runner: string,
     readonly lastSeen: Date | null,
   ) {
-    super(`bulk job ${jobId} is being sent by ${runner}${lastSeen ? ` (last heard of at ${lastSeen.toISOString()})` : ''}; it is taken over once that runner stops or is silent for 30 s`)
+    super(`bulk job ${jobId} is being sent by ${runner}${lastSeen ? ` (last heard of at ${lastSeen.toISOString()})` : ''}; it is taken over once that runner stops or is silent for ${LEASE_MS / 1000} s`)
   }
 }

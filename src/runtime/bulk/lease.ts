@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 
-/** How long a runner's heartbeat stays good: a job whose runner was not heard of for longer is taken over. */
-export const LEASE_MS = 30_000
-
 /**
  * The name a bulk sender runs jobs under: the machine, the process id and a random part (two
  * hosts of one process are two runners), e.g. `gw1/4242/9f3c1a`.
