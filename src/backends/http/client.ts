@@ -94,20 +94,36 @@ interface Target {
   agent: HttpAgent | undefined
 }
 
-// A backend sends to one URL (POST) or to one URL with a query: the last few are kept parsed.
+// A backend sends to one URL, its query made per message (Kannel's to, text and dlr-url): the
+// URLs before their query are kept parsed, the last few of them.
 const targets = new Map<string, Target>()
+/** A query sent as it is: nothing in it that URL parsing would percent-encode (or a fragment). */
+const PLAIN_QUERY = /^\?[^\s"#<>'\x00-\x1f\x7f-\uffff]+$/
 
 function targetOf(href: string): Target {
+  const start = href.indexOf('?')
+  if (start < 0) return parsedTarget(href)
+  const [before, query] = [href.slice(0, start), href.slice(start)]
+  if (!PLAIN_QUERY.test(query) || before.includes('#')) return parseTarget(href)
+  const base = parsedTarget(before)
+  return { ...base, options: { ...base.options, path: `${base.options.path}${query}` } }
+}
+
+function parsedTarget(href: string): Target {
   let target = targets.get(href)
   if (!target) {
-    const url = new URL(href)
-    const auth = url.username || url.password ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined
-    const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname
-    target = { options: { protocol: url.protocol, hostname, port: url.port, path: `${url.pathname}${url.search}`, ...(auth && { auth }) }, https: url.protocol === 'https:', agent: agents[url.protocol as keyof typeof agents] }
+    target = parseTarget(href)
     if (targets.size >= 16) targets.delete(targets.keys().next().value!)
     targets.set(href, target)
   }
   return target
+}
+
+function parseTarget(href: string): Target {
+  const url = new URL(href)
+  const auth = url.username || url.password ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined
+  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname
+  return { options: { protocol: url.protocol, hostname, port: url.port, path: `${url.pathname}${url.search}`, ...(auth && { auth }) }, https: url.protocol === 'https:', agent: agents[url.protocol as keyof typeof agents] }
 }
 
 /**

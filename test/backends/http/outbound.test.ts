@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { RouterServices } from '../../../src/apps/router.js'
 import { BackendSendError, ConfigError } from '../../../src/core/errors.js'
 import { HttpBackend } from '../../../src/backends/http/index.js'
-import { MAX_SOCKETS_PER_GATEWAY } from '../../../src/backends/http/client.js'
+import { gatewayRequest, MAX_SOCKETS_PER_GATEWAY } from '../../../src/backends/http/client.js'
 import { recordingServer, type RecordingServer } from '../../support/recording-server.js'
 
 const router = {} as RouterServices
@@ -38,6 +38,12 @@ describe('generic HTTP outbound against a recording provider', () => {
     const backend = new HttpBackend(router, 'provider', { sendsms_url: `${provider.url}/send?account=7`, sendsms_method: 'get', sendsms_user: 'u', sendsms_pass: 'p' })
     await backend.send('1', 'pong', ['111'], {})
     expect(provider.requests[0]).toMatchObject({ method: 'GET', url: '/send?account=7&identity=111&text=pong', headers: { authorization: 'Basic dTpw' } })
+  })
+
+  it('a URL with a query per message reaches the gateway as URL parsing sends it: a plain query as it is, another percent-encoded', async () => {
+    for (const query of ['?to=111&text=a+b', '?to=222&text=c%20d', "?to=3 3&text=\"é'<>\"#fragment", '?']) await gatewayRequest('provider', { method: 'GET', url: `${provider.url}/send${query}` })
+    await gatewayRequest('provider', { method: 'GET', url: `${provider.url}/a/../send?to=444` })
+    expect(provider.requests.map((r) => r.url)).toEqual(['/send?to=111&text=a+b', '/send?to=222&text=c%20d', '/send?to=3%203&text=%22%C3%A9%27%3C%3E%22', '/send', '/send?to=444'])
   })
 
   it('when some identities fail, the error names only those', async () => {
