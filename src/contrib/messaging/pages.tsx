@@ -74,7 +74,7 @@ export async function sendToContacts(router: RouterServices, em: EntityManager, 
       }
     }
   }
-  return contactIds.filter((id, i) => contactIds.indexOf(id) === i).map((id) => results.get(id)!)
+  return ids.map((id) => results.get(id)!)
 }
 
 function counterText(text: string): string {

@@ -45,7 +45,7 @@ describe(`locations on ${DB}`, () => {
     return { district, country, uganda, gulu, ward }
   }
 
-  /** The error a write fails with, and what the table holds afterwards. */
+  /** The ValidationError the write fails with (the tests count what the tables hold after). */
   async function refused(write: (em: ReturnType<typeof rapid.em>) => unknown): Promise<ValidationError> {
     const em = rapid.em()
     const error = await (async () => {
