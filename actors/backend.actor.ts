@@ -1,5 +1,6 @@
 import type { BackendBase } from '../src/backends/base.js'
 import { systemClock, type Clock } from '../src/core/clock.js'
+import { chunked } from '../src/core/group-by.js'
 import { BackendSendError, ConfigError } from '../src/core/errors.js'
 import type { Inspector } from '../src/core/inspection.js'
 import { getLogger, type Logger } from '../src/core/logger.js'
@@ -180,8 +181,7 @@ export class BackendActor {
    * count requests, as they say; sent when every one was, else the identities that failed.
    */
   async #split(id: string, text: string, identities: string[], context: BackendContext, perRequest: number): Promise<DeliveryOutcome> {
-    const parts: string[][] = []
-    for (let i = 0; i < identities.length; i += perRequest) parts.push(identities.slice(i, i + perRequest))
+    const parts = chunked(identities, perRequest)
     const outcomes = await Promise.all(parts.map((part) => this.deliverReporting(id, text, part, context)))
     const failed: string[] = []
     let error: string | undefined

@@ -13,3 +13,15 @@ export function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T) => K): Map<K,
   }
   return groups
 }
+
+/**
+ * The items in runs of at most `size`, in order (recipients per backend call, ids per
+ * statement); one run, the array itself, when they fit.
+ * @example chunked([1, 2, 3, 4, 5], 2) // [[1, 2], [3, 4], [5]]
+ */
+export function chunked<T>(items: T[], size: number): T[][] {
+  if (items.length <= size) return items.length ? [items] : []
+  const runs: T[][] = []
+  for (let start = 0; start < items.length; start += size) runs.push(items.slice(start, start + size))
+  return runs
+}

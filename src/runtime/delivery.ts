@@ -1,5 +1,5 @@
 import type { BackendActor, DeliveryOutcome } from '../../actors/backend.actor.js'
-import { groupBy } from '../core/group-by.js'
+import { chunked, groupBy } from '../core/group-by.js'
 import { getLogger } from '../core/logger.js'
 import type { BackendContext, OutgoingMessage } from '../core/messages/index.js'
 
@@ -34,10 +34,7 @@ export class DeliveryPath {
   async sendMessage(msg: OutgoingMessage, batchSize = Infinity): Promise<void> {
     const context = msg.extraBackendContext()
     for (const [name, connections] of groupBy(msg.connections, (c) => c.backend.name)) {
-      const identities = connections.map((c) => c.identity)
-      for (let start = 0; start < identities.length; start += batchSize) {
-        await this.toBackend(name, msg.id, msg.text, batchSize >= identities.length ? identities : identities.slice(start, start + batchSize), context)
-      }
+      for (const identities of chunked(connections, batchSize)) await this.toBackend(name, msg.id, msg.text, identities.map((c) => c.identity), context)
     }
   }
 }

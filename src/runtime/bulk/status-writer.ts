@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js'
-import { groupBy } from '../../core/group-by.js'
+import { chunked, groupBy } from '../../core/group-by.js'
 import type { BulkStatements } from './statements.js'
 
 /** A recipient that failed, and why. */
@@ -70,11 +70,8 @@ export class StatusWriter {
     // One statement per error (most often one: the backend's answer to a whole batch).
     const failed = groupBy(outcomes.flatMap((o) => o.failed), (f) => f.error)
     return this.sql.transaction(async (run) => {
-      for (let i = 0; i < sent.length; i += IDS_PER_STATEMENT) await this.sql.mark(sent.slice(i, i + IDS_PER_STATEMENT), 'S', at, null, run)
-      for (const [error, group] of failed) {
-        const ids = group.map((f) => f.id)
-        for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) await this.sql.mark(ids.slice(i, i + IDS_PER_STATEMENT), 'E', at, error, run)
-      }
+      for (const ids of chunked(sent, IDS_PER_STATEMENT)) await this.sql.mark(ids, 'S', at, null, run)
+      for (const [error, group] of failed) for (const ids of chunked(group, IDS_PER_STATEMENT)) await this.sql.mark(ids.map((f) => f.id), 'E', at, error, run)
       return this.sql.heartbeat(this.jobId, this.runner, at, run)
     })
   }

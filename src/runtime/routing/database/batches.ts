@@ -1,4 +1,4 @@
-import { groupBy } from '../../../core/group-by.js'
+import { chunked, groupBy } from '../../../core/group-by.js'
 
 /** A transmission as batching sees it. */
 export interface QueuedTransmission {
@@ -15,8 +15,7 @@ export function groupTransmissions(transmissions: readonly QueuedTransmission[],
   const sorted = [...transmissions].sort((a, b) => a.backendId - b.backendId || a.id - b.id)
   const batches: [number, number[]][] = []
   for (const [backendId, group] of groupBy(sorted, (t) => t.backendId)) {
-    const ids = group.map((t) => t.id)
-    for (let start = 0; start < ids.length; start += batchSize) batches.push([backendId, ids.slice(start, start + batchSize)])
+    for (const ids of chunked(group.map((t) => t.id), batchSize)) batches.push([backendId, ids])
   }
   return batches
 }
