@@ -59,9 +59,11 @@ export class BulkSender {
     if (storable(text) !== text) throw new BulkInputError('text', 'the text has a character no database stores (a NUL or a lone surrogate)')
     if (key !== null && (typeof key !== 'string' || !key || key.length > IDEMPOTENCY_KEY_MAX)) throw new BulkInputError('idempotencyKey', `expected 1 to ${IDEMPOTENCY_KEY_MAX} characters`)
     const now = this.context.clock.date()
-    const id = await this.#sql.insertJob({ key, messageId: generateId(), text, runner: this.runner, at: now })
+    const messageId = generateId()
+    const id = await this.#sql.insertJob({ key, messageId, text, runner: this.runner, at: now })
     if (id !== undefined) {
-      const job = (await this.#sql.jobById(id))!
+      // The row as it was just stored.
+      const job: JobRow = { id, idempotencyKey: key, messageId, text, status: 'loading', total: 0, runner: this.runner, heartbeat: now }
       await this.#load(job, recipients, options)
       if (options.signal?.aborted) return this.#release(job, 'loading', 0, false)
       return this.#start(job, options, false)
