@@ -2,7 +2,7 @@
  * A gateway that only says yes, for the bulk benchmark, in its own process: a plain
  * node:http server answering every request `200 OK` with keep-alive, counting the requests
  * (and the distinct identities) it got. It sends { port } over IPC when listening; on
- * 'count' answers { requests, identities, cpu }; on 'stop' exits.
+ * 'count' answers { requests, identities, cpu }; it exits once the benchmark is gone.
  */
 import { createServer } from 'node:http'
 
@@ -26,5 +26,4 @@ server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as {
 process.on('disconnect', () => process.exit(0))
 process.on('message', (message: { type: string }) => {
   if (message.type === 'count') process.send!({ requests, identities: identities.size, cpu: process.cpuUsage() })
-  else if (message.type === 'stop') server.close(() => process.exit(0))
 })

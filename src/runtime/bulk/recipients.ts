@@ -1,4 +1,4 @@
-import { BulkInputError, type BulkRecipientInput, type BulkRecipients } from '../../core/bulk.js'
+import { BulkInputError, type BulkRecipientInput } from '../../core/bulk.js'
 import { IDENTITY_MAX } from '../../core/config.js'
 import { storable } from '../../core/text.js'
 
@@ -41,5 +41,3 @@ export async function* chunks<T>(items: Iterable<T> | AsyncIterable<T>, size: nu
   }
   if (chunk.length) yield chunk
 }
-
-export type { BulkRecipients }
