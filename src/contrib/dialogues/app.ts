@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { AppBase } from '../../apps/base.js'
 import type { RouterServices } from '../../apps/router.js'
 import { ConfigError } from '../../core/errors.js'
+import { chunked } from '../../core/group-by.js'
 import { generateId } from '../../core/ids.js'
 import { getLogger } from '../../core/logger.js'
 import type { ConnectionLike, IncomingMessage } from '../../core/messages/index.js'
@@ -182,9 +183,9 @@ export class DialogueApp extends AppBase {
     const rows = await this.#connectionRows(connections)
     const summary: StartSummary = { started: 0, deferred: 0, skipped: 0 }
     const size = this.router.settings.dialogueBatchSize as number
-    for (let i = 0; i < rows.length; i += size) {
+    for (const batch of chunked(rows, size)) {
       await Promise.all(
-        rows.slice(i, i + size).map((connection) =>
+        batch.map((connection) =>
           this.router.inConversation(connection, async () => {
             const current = await this.#store.active(connection.id)
             if (current && (current.dialogue === name || !options.interrupt)) return void summary.skipped++

@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.js'
+import { chunked } from '../../core/group-by.js'
 import { dateFromRow, jsonFromRow, type Database } from '../../models/index.js'
 import type { SessionStatus, StoredTimer } from './engine.js'
 import { DialogueSession, DialogueStep } from './models.js'
@@ -102,12 +103,7 @@ export class SessionStore {
     this.#failures = new Map()
     const ids = [...waiting.keys()]
     try {
-      const found = new Map<number, SessionRow>()
-      for (let i = 0; i < ids.length; i += CHUNK) {
-        const chunk = ids.slice(i, i + CHUNK)
-        const rows = await this.#run<Record<string, unknown>>(`select ${SESSION_COLUMNS} from dialogue_session where status = 'active' and connection_id in (${chunk.map(() => '?').join(', ')})`, chunk)
-        for (const row of rows) found.set(Number(row.connection_id), sessionOf(row))
-      }
+      const found = await this.#activeOf(ids)
       for (const [id, resolvers] of waiting) for (const resolve of resolvers) resolve(found.get(id))
     } catch (error) {
       for (const rejects of failures.values()) for (const reject of rejects) reject(error)
@@ -119,11 +115,10 @@ export class SessionStore {
     return row && sessionOf(row)
   }
 
-  /** Active sessions of these connections (for startDialogue's batches). */
-  async activeOf(connectionIds: number[]): Promise<Map<number, SessionRow>> {
+  /** The active sessions of these connections, by connection id. */
+  async #activeOf(connectionIds: number[]): Promise<Map<number, SessionRow>> {
     const found = new Map<number, SessionRow>()
-    for (let i = 0; i < connectionIds.length; i += CHUNK) {
-      const chunk = connectionIds.slice(i, i + CHUNK)
+    for (const chunk of chunked(connectionIds, CHUNK)) {
       const rows = await this.#run<Record<string, unknown>>(`select ${SESSION_COLUMNS} from dialogue_session where status = 'active' and connection_id in (${chunk.map(() => '?').join(', ')})`, chunk)
       for (const row of rows) found.set(Number(row.connection_id), sessionOf(row))
     }
