@@ -98,6 +98,9 @@ export class Messaging {
     const MessageClass = options.messageClass ?? OutgoingMessage
     const list = Array.isArray(connections) ? [...connections] : [connections]
     if (options.idempotencyKey !== undefined) {
+      // A bulk job stores one text for all its recipients: a reply's context, fields or an id of its own would be lost.
+      const unsent = (['inResponseTo', 'fields', 'id'] as const).filter((option) => options[option] !== undefined)
+      if (unsent.length) return Promise.reject(new TypeError(`send() with an idempotencyKey sends a bulk job, which takes no ${unsent.join(', ')}`))
       return this.parts.bulk.send(text, list, { idempotencyKey: options.idempotencyKey }).then((bulk) => Object.assign(new MessageClass({ text, connections: list, id: bulk.messageId }), { bulk }))
     }
     return this.sendMessage(new MessageClass({ text, connections: list, inResponseTo: options.inResponseTo ?? null, fields: options.fields, ...(options.id && { id: options.id }) }))

@@ -244,6 +244,15 @@ describe('idempotency keys', () => {
     expect(outbox(host, 'a').map((m) => m.identities)).toEqual([['4000', '4001', '4002'], ['4003']])
   })
 
+  it('send() with an idempotencyKey refuses the options a bulk job cannot carry, sending nothing', async () => {
+    const host = await startHost()
+    const connections = await host.lookupConnections('a', ['4100'])
+    await expect(host.send('hi', connections, { idempotencyKey: 'send-2', id: 'a'.repeat(32), fields: { x: 1 } })).rejects.toThrow(
+      new TypeError('send() with an idempotencyKey sends a bulk job, which takes no fields, id'),
+    )
+    expect(outbox(host, 'a')).toEqual([])
+  })
+
   it('a concurrent call with the key of a job another live runner holds is refused', async () => {
     const host = await startHost({ backends: { a: { engine: GatedBackend } } })
     const running = host.sendBulk('held', people(3), { idempotencyKey: 'held-1' })
