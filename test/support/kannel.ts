@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,15 +17,24 @@ export function kannelAvailable(): boolean {
   return [BEARERBOX, SMSBOX, FAKESMSC].every((f) => existsSync(f))
 }
 
-/** A free loopback port (bound, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A free loopback port (bound, then released), below the kernel's ephemeral range
+ * (32768 and up): a port the kernel handed out for bind(0) can be taken by the next
+ * outgoing connection of any test running beside this one before Kannel binds it.
+ */
+export async function freePort(taken: ReadonlySet<number> = new Set()): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000)
+    if (taken.has(port)) continue
+    if (await listens(port)) return port
+  }
+}
+
+function listens(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
   })
 }
 
@@ -49,8 +58,30 @@ export class Kannel {
     return `http://127.0.0.1:${this.ports.sendsms}/cgi-bin/sendsms`
   }
 
-  async start(options: KannelOptions): Promise<void> {
-    this.ports = { admin: await freePort(), box: await freePort(), fake: await freePort(), sendsms: await freePort() }
+  /**
+   * Start the three, on fresh ports each try: a port can still be taken between the check
+   * and Kannel's bind, and then a box exits at once (its log says which port).
+   */
+  async start(options: KannelOptions, avoid: ReadonlySet<number> = new Set()): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#start(options, avoid)
+      } catch (error) {
+        await this.#kill()
+        if (attempt === 3) throw error
+        console.warn(`Kannel did not start (${(error as Error).message}); trying again on other ports`)
+      }
+    }
+  }
+
+  async #start(options: KannelOptions, avoid: ReadonlySet<number>): Promise<void> {
+    const taken = new Set(avoid)
+    const pick = async () => {
+      const port = await freePort(taken)
+      taken.add(port)
+      return port
+    }
+    this.ports = { admin: await pick(), box: await pick(), fake: await pick(), sendsms: await pick() }
     const conf = join(this.dir, 'kannel.conf')
     writeFileSync(conf, this.#config(options))
     this.#spawn('bearerbox', [BEARERBOX, '-v', '3', conf])
@@ -98,6 +129,25 @@ export class Kannel {
     rmSync(this.dir, { recursive: true, force: true })
   }
 
+  /** The end of a box's console (where Kannel says why it stopped), for the error. */
+  #lastLines(name: string): string {
+    const file = join(this.dir, `${name}.console`)
+    if (!existsSync(file)) return `no ${name}.console in ${this.dir}`
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-5).join(' | ')
+  }
+
+  /** End what a failed start left running, at once. */
+  async #kill(): Promise<void> {
+    for (const [name, child] of Object.entries(this.children)) {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exit = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGKILL')
+        await exit
+      }
+      delete this.children[name]
+    }
+  }
+
   #spawn(name: string, argv: string[]): void {
     const out = openSync(join(this.dir, `${name}.console`), 'w')
     this.children[name] = spawn(argv[0]!, argv.slice(1), { cwd: this.dir, stdio: ['ignore', out, out] })
@@ -107,7 +157,7 @@ export class Kannel {
     const deadline = Date.now() + 15_000
     while (!(await ready())) {
       for (const [name, child] of Object.entries(this.children)) {
-        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${this.dir}`)
+        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${this.#lastLines(name)}`)
       }
       if (Date.now() > deadline) throw new Error(`${what} not ready after 15 s; see ${this.dir}`)
       await new Promise((r) => setTimeout(r, 50))

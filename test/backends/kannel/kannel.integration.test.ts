@@ -37,14 +37,14 @@ function kannelProject(options: { router?: 'database'; backend?: Record<string, 
   let port: number
   beforeAll(async () => {
     port = await freePort()
-    await kannel.start({ getUrl: `http://127.0.0.1:${port}/backend/${NAME}/?id=%p&text=%a&charset=%C&coding=%c` })
+    await kannel.start({ getUrl: `http://127.0.0.1:${port}/backend/${NAME}/?id=%p&text=%a&charset=%C&coding=%c` }, new Set([port]))
     Object.assign(backend, {
       sendsms_url: kannel.sendsmsUrl,
       sendsms_params: { smsc: 'FAKE', from: '789', ...SENDSMS_USER },
       delivery_report_url: `http://127.0.0.1:${port}`,
       ...options.backend,
     })
-  }, 30_000)
+  }, 60_000)
   afterAll(() => kannel.stop(), 30_000)
   const rapid = useRapidTest({ router: options.router, apps: [PingEcho], backends: { [NAME]: backend as { engine: unknown } } })
   let edge: EdgeServer
