@@ -58,7 +58,8 @@ export const DialogueStep = defineEntity({
   ],
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
-    session: () => p.manyToOne(DialogueSession).deleteRule('cascade'),
+    // (session, seq) leads with it and serves the foreign key: no index of its own on SQLite.
+    session: () => p.manyToOne(DialogueSession).deleteRule('cascade').index(false),
     /** 1, 2, 3... within the session (0 is its start). */
     seq: p.integer(),
     event: p.json<Record<string, unknown>>().columnType('json'),

@@ -14,7 +14,7 @@ export const Message = defineEntity({
   tableName: 'messagelog_message',
   // Pages of the log are read newest first by keyset (date, id), all rows or one contact's
   // or one connection's (the message log page's filters); the last two also serve the
-  // foreign keys.
+  // foreign keys, so the single-column index SQLite would add for each is turned off.
   indexes: [
     { name: 'messagelog_message_date_id_index', properties: ['date', 'id'] },
     { name: 'messagelog_message_connection_date_index', properties: ['connection', 'date', 'id'] },
@@ -22,8 +22,8 @@ export const Message = defineEntity({
   ],
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
-    contact: () => p.manyToOne(Contact).nullable().deleteRule('set null'),
-    connection: () => p.manyToOne(Connection).nullable().deleteRule('set null'),
+    contact: () => p.manyToOne(Contact).nullable().deleteRule('set null').index(false),
+    connection: () => p.manyToOne(Connection).nullable().deleteRule('set null').index(false),
     /** INCOMING (`I`) or OUTGOING (`O`). */
     direction: p.string().length(1),
     date: p.datetime(),

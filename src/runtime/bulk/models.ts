@@ -50,10 +50,12 @@ export const BulkRecipient = defineEntity({
   tableName: 'rapidsms_bulk_recipient',
   uniques: [{ properties: ['job', 'backend', 'identity'] }],
   // A job's recipients of one backend in id order: how they are sent, and taken up again.
+  // It leads with the job, so it serves the foreign key too: the index of its own SQLite
+  // would add for \`job\` is turned off.
   indexes: [{ properties: ['job', 'backend', 'id'] }],
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
-    job: () => p.manyToOne(BulkJob).deleteRule('cascade'),
+    job: () => p.manyToOne(BulkJob).deleteRule('cascade').index(false),
     backend: p.string().length(BACKEND_NAME_MAX),
     identity: p.string().length(IDENTITY_MAX),
     status: p.string().length(1).$type<RecipientStatus>().default('Q'),

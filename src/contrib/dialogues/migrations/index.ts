@@ -2,8 +2,10 @@
 import type { MigrationEntry } from '../../../models/migration.js'
 import { Migration20261201220747DialogueSession } from './Migration20261201220747DialogueSession.js'
 import { Migration20261201231500DialogueJson } from './Migration20261201231500DialogueJson.js'
+import { Migration20261202203200SqliteStepIndex } from './Migration20261202203200SqliteStepIndex.js'
 
 export const migrations: MigrationEntry[] = [
   { name: 'Migration20261201220747DialogueSession', class: Migration20261201220747DialogueSession },
   { name: 'Migration20261201231500DialogueJson', class: Migration20261201231500DialogueJson },
+  { name: 'Migration20261202203200SqliteStepIndex', class: Migration20261202203200SqliteStepIndex },
 ]
