@@ -5,7 +5,10 @@
  * - msgPerSec: survey replies through the messaging API, 100 conversations in flight, each
  *   message stepping its session and storing it (with its step and log rows) in one commit;
  *   the session is read from the database only when its conversation is not in memory (its
- *   first message, or the first after connectionIdleMs), otherwise kept by the conversation;
+ *   first message, or the first after connectionIdleMs), otherwise kept by the conversation.
+ *   With it cpuUsPerMsg, this process's CPU time per message (the framework's, not the
+ *   database server's: it hardly moves when other processes share the machine), and
+ *   sqlPerMsg, the statements sent to PostgreSQL per message (each a round trip);
  * - bytesPerIdleSession: heap kept per active session once its connection is idle;
  * - rearmMs: a host starting on 100,000 sessions with pending timers, until its first due
  *   timer has fired and its reminder is sent;
@@ -14,6 +17,7 @@
  * (10,000), _WINDOW_S (60). CI runs none of this: test/contrib/dialogues holds the behaviour.
  */
 import v8 from 'node:v8'
+import pg from 'pg'
 import vm from 'node:vm'
 import { DefaultApp } from '../src/contrib/default/index.js'
 import { beginSession, DialogueApp, sessionLimits } from '../src/contrib/dialogues/index.js'
@@ -44,6 +48,14 @@ const settings: UserSettings = {
   logLevel: 'warn',
 }
 
+// Every statement goes through pg's Client.query (the writer's pooled clients, MikroORM's knex).
+let statements = 0
+const query = pg.Client.prototype.query
+pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+  statements++
+  return (query as (...a: unknown[]) => unknown).apply(this, args)
+} as typeof query
+
 const print = (figures: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ bench: 'dialogues', db: 'postgres', ...figures })}\n`)
 const count = async (host: Host, sql: string) => Number(((await host.db.orm.em.fork().getConnection().execute(sql)) as { n: unknown }[])[0]!.n)
 
@@ -60,16 +72,20 @@ async function throughput(): Promise<void> {
     await run(CYCLE.length) // warm-up: one whole survey each
     const per = Math.ceil(MESSAGES / INFLIGHT / CYCLE.length) * CYCLE.length
     const started = performance.now()
+    const cpuBefore = process.cpuUsage()
+    const statementsBefore = statements
     await run(per)
     const seconds = (performance.now() - started) / 1000
     await host.db.writer.drain()
+    const cpu = process.cpuUsage(cpuBefore)
+    const sent = statements - statementsBefore
     const surveys = (per / CYCLE.length + 1) * INFLIGHT
     const completed = await count(host, "select count(*) as n from dialogue_session where status = 'completed'")
     const steps = await count(host, 'select count(*) as n from dialogue_step')
     const unsent = await count(host, 'select count(*) as n from dialogue_step where sent_at is null')
     const responses = await count(host, 'select count(*) as n from survey_response')
     if (completed !== surveys || steps !== surveys * CYCLE.length || unsent !== 0 || responses !== surveys) throw new Error(`sessions not as expected: ${JSON.stringify({ surveys, completed, steps, unsent, responses })}`)
-    print({ figure: 'msgPerSec', inflight: INFLIGHT, messages: per * INFLIGHT, msgPerSec: Math.round((per * INFLIGHT) / seconds), sessionsVerified: true })
+    print({ figure: 'msgPerSec', inflight: INFLIGHT, messages: per * INFLIGHT, msgPerSec: Math.round((per * INFLIGHT) / seconds), cpuUsPerMsg: Math.round((cpu.user + cpu.system) / (per * INFLIGHT)), sqlPerMsg: Math.round((sent / (per * INFLIGHT)) * 100) / 100, sessionsVerified: true })
   } finally {
     await host.stop()
     await scratch.dispose()
@@ -132,7 +148,6 @@ async function seedSessions(host: Host, sessions: number, dueAt: (i: number) => 
       return [`${i.toString(16).padStart(32, '0')}`, row.id, timers, new Date(at).toISOString(), new Date(at + 48 * 3_600_000).toISOString()]
     })
     const values = rows.map((_, k) => `($${k * 5 + 1}, $${k * 5 + 2}, 'survey', 'active', '${snapshot}'::jsonb, $${k * 5 + 3}::jsonb, 0, 1, now(), now(), $${k * 5 + 5}::timestamptz, $${k * 5 + 4}::timestamptz)`)
-    const { default: pg } = await import('pg')
     const client = new pg.Client({ connectionString: (host.db.target as { location: string }).location })
     await client.connect()
     try {
@@ -229,11 +244,16 @@ async function baseline(): Promise<void> {
     await run(CYCLE.length)
     const per = Math.ceil(MESSAGES / INFLIGHT / CYCLE.length) * CYCLE.length
     const started = performance.now()
+    const cpuBefore = process.cpuUsage()
+    const statementsBefore = statements
     await run(per)
     const seconds = (performance.now() - started) / 1000
+    await host.db.writer.drain()
+    const cpu = process.cpuUsage(cpuBefore)
+    const sent = statements - statementsBefore
     const logged = await count(host, "select count(*) as n from messagelog_message where direction = 'I'")
     if (logged !== (per + CYCLE.length) * INFLIGHT) throw new Error(`${logged} messages logged`)
-    print({ figure: 'baselineMsgPerSec', inflight: INFLIGHT, messages: per * INFLIGHT, baselineMsgPerSec: Math.round((per * INFLIGHT) / seconds), apps: 'messagelog, default' })
+    print({ figure: 'baselineMsgPerSec', inflight: INFLIGHT, messages: per * INFLIGHT, baselineMsgPerSec: Math.round((per * INFLIGHT) / seconds), cpuUsPerMsg: Math.round((cpu.user + cpu.system) / (per * INFLIGHT)), sqlPerMsg: Math.round((sent / (per * INFLIGHT)) * 100) / 100, apps: 'messagelog, default' })
   } finally {
     await host.stop()
     await scratch.dispose()
