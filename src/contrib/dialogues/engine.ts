@@ -1,4 +1,4 @@
-import { initialTransition, transition, type AnyEventObject, type AnyMachineSnapshot, type AnyStateMachine, type EventObject, type StateValue } from 'xstate'
+import { createActor, type AnyActorRef, type AnyActorScope, type AnyEventObject, type AnyMachineSnapshot, type AnyStateMachine, type EventObject, type StateValue } from 'xstate'
 import type { Dialogue } from './define.js'
 import { EXPIRED, REPLY, SAY, STOPPED } from './helpers.js'
 import { afterQuietHours, type QuietHours } from './quiet-hours.js'
@@ -61,8 +61,37 @@ export function stateKey(value: StateValue | unknown): string {
   return parts.length === 1 ? parts[0]! : `(${parts.join(',')})`
 }
 
+/** An action a step collected (xstate's executable action: not run here). */
+type Collected = { type: string; params?: unknown }
+
+/** Per machine, the actor the steps' scopes name as `self` (never started). */
+const inertActors = new WeakMap<AnyStateMachine, AnyActorRef>()
+
+/**
+ * xstate's pure `transition()` and `initialTransition()`, returning the next snapshot and the
+ * actions to execute, without the actor those make on every call (whose construction computes
+ * the machine's initial state: as much work as the step itself). The scope's `self` is one
+ * actor per machine, made once and never started, and its system is that actor's; a step
+ * that leaves child actors (which a dialogue does not keep: they would register in that
+ * system) or throws gets the next step a new one, as xstate gives each call a fresh system.
+ */
+function pure(machine: AnyStateMachine, step: (scope: AnyActorScope) => AnyMachineSnapshot): [AnyMachineSnapshot, Collected[]] {
+  let self = inertActors.get(machine)
+  if (!self) inertActors.set(machine, (self = createActor(machine)))
+  const actions: Collected[] = []
+  const noop = () => {}
+  const scope: AnyActorScope = { self, id: '', sessionId: '', logger: noop, defer: noop, emit: noop, stopChild: noop, system: self.system, actionExecutor: (action) => void actions.push(action) }
+  let next: AnyMachineSnapshot | undefined
+  try {
+    next = step(scope)
+  } finally {
+    if (!next || Object.keys(next.children).length) inertActors.delete(machine)
+  }
+  return [next, actions]
+}
+
 /** The texts and timers of a step's actions; other actions run now (they can only log or compute). */
-function effects(actions: { type: string; params?: unknown; exec?: unknown }[], timers: StoredTimer[], now: number, limits: SessionLimits): Text[] {
+function effects(actions: Collected[], timers: StoredTimer[], now: number, limits: SessionLimits): Text[] {
   const sends: Text[] = []
   for (const action of actions) {
     const params = action.params as Record<string, any> | undefined
@@ -121,9 +150,9 @@ function failed(state: SessionState, event: EventObject, failure: string): StepO
 export function beginSession(dialogue: Dialogue, input: unknown, now: number, limits: SessionLimits): StepOutcome {
   const event = { type: START }
   let next: AnyMachineSnapshot
-  let actions: { type: string; params?: unknown }[]
+  let actions: Collected[]
   try {
-    ;[next, actions] = initialTransition(dialogue.machine, input) as [AnyMachineSnapshot, typeof actions]
+    ;[next, actions] = pure(dialogue.machine, (scope) => dialogue.machine.getInitialSnapshot(scope, input))
   } catch (error) {
     return failed({ snapshot: { value: null, context: null }, timers: [], steps: 0 }, event, `the machine could not start: ${(error as Error).message}`)
   }
@@ -155,9 +184,9 @@ export function stepSession(dialogue: Dialogue, state: SessionState, event: AnyE
   const snapshot = restore(dialogue.machine, state)
   if ('failure' in snapshot) return failed(state, event, snapshot.failure)
   let next: AnyMachineSnapshot
-  let actions: { type: string; params?: unknown }[]
+  let actions: Collected[]
   try {
-    ;[next, actions] = transition(dialogue.machine, snapshot, event) as [AnyMachineSnapshot, typeof actions]
+    ;[next, actions] = pure(dialogue.machine, (scope) => dialogue.machine.transition(snapshot, event, scope))
   } catch (error) {
     return failed(state, event, `the machine raised an error: ${(error as Error).message}`)
   }

@@ -1,4 +1,4 @@
-import { setup } from 'xstate'
+import { fromCallback, setup, spawnChild } from 'xstate'
 import { describe, expect, it } from 'vitest'
 import { survey } from '../../../examples/dialogues/survey.js'
 import { addTranslations } from '../../../src/contrib/translation/index.js'
@@ -170,6 +170,37 @@ describe('the survey, stepped with the pure transition()', () => {
     expect(again.sends.map((s) => render(s, 'en'))).toEqual(['How many?'])
     expect(stepSession(short, again.state, { type: 'reply', text: '7' }, 0, limits).sends.map((s) => render(s, 'en'))).toEqual(['Got 7.'])
     expect(text().read('   ')).toBeUndefined()
+  })
+
+  it('steps each session on its own: a step that throws, or that leaves a child actor with a system id, changes nothing for the next', () => {
+    const chart = defineDialogue({
+      name: 'chart',
+      machine: setup({ actors: { child: fromCallback(() => {}) } }).createMachine({
+        initial: 'a',
+        states: {
+          a: {
+            on: {
+              reply: {
+                guard: ({ event }) => {
+                  if (event.text === 'boom') throw new Error('boom')
+                  return event.text === 'spawn'
+                },
+                target: 'b',
+              },
+            },
+          },
+          b: { entry: [spawnChild('child', { id: 'one', systemId: 'the-child' }), say('In b.')] },
+        },
+      }),
+    })
+    const step = (text: string) => stepSession(chart, beginSession(chart, undefined, 0, limits).state, { type: 'reply', text }, 0, limits)
+    const boom = step('boom')
+    expect([boom.status, boom.failure]).toEqual(['failed', "the machine raised an error: Unable to evaluate guard in transition for event 'reply' in state node '(machine).a':\nboom"])
+    for (let i = 0; i < 2; i++) {
+      const spawned = step('spawn')
+      expect([spawned.status, spawned.after, spawned.sends.map((s) => render(s, 'en')), Object.keys(spawned.state.snapshot.children as object)]).toEqual(['active', 'b', ['In b.'], ['one']])
+    }
+    expect(step('other').after).toBe('a')
   })
 })
 
