@@ -25,7 +25,9 @@ export async function recordingServer(): Promise<RecordingServer> {
     answer: () => ({ status: 200, body: 'OK' }),
     close: async () => undefined,
   }
-  const server: Server = createServer((req, res) => {
+  // Gateways read long request lines: Kannel's sendsms answers 202 to a GET of 20 KB (a
+  // reply of thousands of characters in its `text`); Node's default limit is 16 KB.
+  const server: Server = createServer({ maxHeaderSize: 1 << 20 }, (req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
