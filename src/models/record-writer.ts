@@ -1,4 +1,4 @@
-import { Utils, type EntityMetadata, type EntityName, type EntityProperty, type Platform, type RequiredEntityData } from '@mikro-orm/core'
+import { JsonType, Utils, type EntityMetadata, type EntityName, type EntityProperty, type Platform, type RequiredEntityData } from '@mikro-orm/core'
 import type { Knex } from '@mikro-orm/knex'
 import { systemClock, type Clock } from '../core/clock.js'
 import { getLogger } from '../core/logger.js'
@@ -49,6 +49,11 @@ interface Column {
   /** The column's SQL type, for PostgreSQL's array casts (serial counts as int). */
   type: string
   convert: (value: unknown) => unknown
+  /**
+   * A JSON column on PostgreSQL: its values stay as they are (convert only makes undefined
+   * null) and travel as one JSON array (see `columnParam`), not as an array literal of texts.
+   */
+  json?: boolean
 }
 
 interface TableShape {
@@ -95,6 +100,21 @@ function arrayLiteral(values: unknown[]): string {
     }
   }
   return `{${items.join(',')}}`
+}
+
+/**
+ * One column's values as a statement parameter and the SQL of that array (`$3::int[]`).
+ * A JSON column's values go as one JSON document (`[{...},null,...]`: one JSON.stringify,
+ * none of the array literal's quoting of every `"` in them), unpacked in order into the
+ * column's array type, JSON null as SQL NULL (the writer stores null and undefined as NULL).
+ */
+function columnParam(column: Column, values: unknown[], n: number): { value: string; sql: string } {
+  if (!column.json) return { value: arrayLiteral(values), sql: `$${n}::${column.type}[]` }
+  return {
+    // Array elements that are undefined become null.
+    value: JSON.stringify(values),
+    sql: `array(select (case when json_typeof(e) = 'null' then null else e end)::${column.type} from json_array_elements($${n}::json) with ordinality as j(e, i) order by i)`,
+  }
 }
 
 const SERIAL_TYPES: Record<string, string> = { serial: 'int', bigserial: 'bigint', smallserial: 'smallint' }
@@ -293,8 +313,9 @@ export class RecordWriter {
     const values: string[] = []
     const inserts = groups.map((group) => {
       const casts = group.layout.columns.map((c, i) => {
-        values.push(arrayLiteral(group.values[i]!))
-        return `$${values.length}::${c.type}[]`
+        const param = columnParam(c, group.values[i]!, values.length + 1)
+        values.push(param.value)
+        return param.sql
       })
       return `${this.#insertHead(group)} select * from unnest(${casts.join(', ')})`
     })
@@ -367,8 +388,9 @@ export class RecordWriter {
     const quote = (id: string) => this.#platform.quoteIdentifier(id)
     const columns = [...group.where, ...group.set]
     const names = columns.map((_, i) => (i < group.where.length ? `w${i}` : `s${i}`))
-    const values = columns.map((_, i) => arrayLiteral(group.values.map((row) => row[i])))
-    const casts = columns.map((c, i) => `$${offset + i + 1}::${c.type}[]`)
+    const params = columns.map((c, i) => columnParam(c, group.values.map((row) => row[i]), offset + i + 1))
+    const values = params.map((p) => p.value)
+    const casts = params.map((p) => p.sql)
     const set = group.set.map((c, i) => `${quote(c.column)} = v.${names[group.where.length + i]}`)
     const where = group.where.map((c, i) => `t.${quote(c.column)} = v.${names[i]}`)
     const text = `update ${quote(group.shape.table)} as t set ${set.join(', ')} from unnest(${casts.join(', ')}) as v(${names.join(', ')}) where ${where.join(' and ')}`
@@ -423,7 +445,12 @@ export class RecordWriter {
       for (const prop of Object.values(meta.properties) as EntityProperty[]) {
         if ((prop.kind !== 'scalar' && prop.kind !== 'm:1') || !prop.fieldNames?.length || prop.persist === false) continue
         const type = prop.columnTypes?.[0] ?? 'text'
-        shape.columns.set(prop.name, { column: prop.fieldNames[0]!, type: SERIAL_TYPES[type] ?? type, convert: this.#converter(prop) })
+        const column: Column = { column: prop.fieldNames[0]!, type: SERIAL_TYPES[type] ?? type, convert: this.#converter(prop) }
+        // MikroORM's own JSON type (whose conversion is JSON.stringify), not a subclass's.
+        if (this.dialect === 'postgresql' && prop.customType?.convertToDatabaseValue === JsonType.prototype.convertToDatabaseValue && (type === 'json' || type === 'jsonb')) {
+          Object.assign(column, { json: true, convert: (value: unknown) => value ?? null })
+        }
+        shape.columns.set(prop.name, column)
       }
       this.#shapes.set(entity, shape)
     }

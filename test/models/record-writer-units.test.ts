@@ -2,7 +2,10 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { BackendMessage } from '../../src/index.js'
 import { Backend, Connection } from '../../src/models/index.js'
 import { StaleWriteError } from '../../src/models/record-writer.js'
-import { useScratchDatabase } from '../support/database.js'
+import { ScheduledTask, schedulerEntities, schedulerMigrations } from '../../src/runtime/scheduler/index.js'
+import { DialogueSession, dialogueEntities } from '../../src/contrib/dialogues/models.js'
+import { migrations as dialogueMigrations } from '../../src/contrib/dialogues/migrations/index.js'
+import { schemaWith, useScratchDatabase } from '../support/database.js'
 
 describe('the group-commit writer: units held together and versioned updates', () => {
   const scratch = useScratchDatabase({ migrate: true })
@@ -146,5 +149,33 @@ describe('the group-commit writer: units held together and versioned updates', (
     const rows = await scratch.db.orm.em.fork().find(BackendMessage, {})
     expect(rows).toHaveLength(400)
     expect(rows.filter((r) => r.text.startsWith('u')).length).toBe(200)
+  })
+})
+
+describe('the group-commit writer: JSON columns', () => {
+  const scratch = useScratchDatabase({ migrate: true, schema: schemaWith({ entities: schedulerEntities, migrations: schedulerMigrations }, { entities: dialogueEntities, migrations: dialogueMigrations }) })
+  const sql = <T>(text: string) => scratch.db.orm.em.fork().getConnection().execute<T[]>(text)
+  /** Values that break naive quoting, nulls at every depth, and JSON that is not an object. */
+  const VALUES: unknown[] = [{ a: 'q"uote\\back{brace},comma', n: null, u: 'مرحبا ✓\nline' }, ['x', 1, null, { deep: [true, false] }], 'just a "string"', 42, true, {}, [], null, undefined]
+
+  it('stores each value as JSON.stringify writes it (json keeps that text), null and undefined as NULL, inserted and updated', async () => {
+    const at = new Date(Date.UTC(2026, 11, 1))
+    await scratch.db.writer.insert(ScheduledTask, VALUES.map((payload, n) => ({ id: `t${n}`, task: 'x', payload, runAt: at, createdAt: at })) as never)
+    const stored = async () => (await sql<{ id: string; payload: unknown; missing: boolean }>('select id, payload, payload is null as missing from rapidsms_scheduled_task order by id')).map((r) => [r.id, Boolean(r.missing) ? 'NULL' : (typeof r.payload === 'string' && scratch.db.dialect === 'sqlite' ? JSON.parse(r.payload) : r.payload)])
+    const expected = (values: unknown[]) => values.map((v, n) => [`t${n}`, v === null || v === undefined ? 'NULL' : v])
+    expect(await stored()).toEqual(expected(VALUES))
+    const reversed = [...VALUES].reverse()
+    await scratch.db.writer.update(ScheduledTask, reversed.map((payload, n) => ({ where: { id: `t${n}` }, set: { payload } })) as never)
+    expect(await stored()).toEqual(expected(reversed))
+
+    // A json column (DialogueSession's) keeps the text: exactly JSON.stringify's.
+    await scratch.db.writer.insert(Backend, { name: 'b' } as never)
+    const [backend] = await sql<{ id: number }>("select id from rapidsms_backend where name = 'b'")
+    await scratch.db.writer.insert(Connection, { backend: backend!.id, identity: '1', createdOn: at, modifiedOn: at } as never)
+    const [connection] = await sql<{ id: number }>("select id from rapidsms_connection where identity = '1'")
+    const sessions = VALUES.map((snapshot, n) => ({ id: `s${n}`.padEnd(32, '0'), connection: connection!.id, dialogue: 'd', status: 'done', snapshot, timers: [{ id: 'x', at: n }], startedAt: at, updatedAt: at }))
+    await scratch.db.writer.insert(DialogueSession, sessions as never)
+    const texts = await sql<{ snapshot: string | null; timers: string }>('select cast(snapshot as text) as snapshot, cast(timers as text) as timers from dialogue_session order by id')
+    expect(texts.map((r) => [r.snapshot, r.timers])).toEqual(sessions.map((s) => [s.snapshot == null ? null : JSON.stringify(s.snapshot), JSON.stringify(s.timers)]))
   })
 })
