@@ -263,7 +263,7 @@ export class DialogueApp extends AppBase {
       const start = session.timers.find((t) => t.id === DEFERRED_START)
       outcome = beginSession(dialogue, (start?.event as { input?: unknown } | undefined)?.input, now, this.#limits(dialogue))
     } else {
-      outcome = stepSession(dialogue, { snapshot: session.snapshot, timers: session.timers, steps: session.steps }, event, now, this.#limits(dialogue))
+      outcome = stepSession(dialogue, { snapshot: session.snapshot, timers: session.timers, steps: session.steps }, event, now, this.#limits(dialogue), session.machineSnapshot)
     }
     return this.#commit(session, dialogue, outcome, context)
   }
@@ -313,6 +313,7 @@ export class DialogueApp extends AppBase {
       startedAt: session?.startedAt ?? at,
       expiresAt: timerAt(timers, EXPIRY),
       wakeAt: ended ? null : dateOrNull(wakeAt({ ...outcome.state, timers })),
+      ...(outcome.machineSnapshot && { machineSnapshot: outcome.machineSnapshot }),
     }
     const seq = next.version - 1
     const writes = [this.#store.write({ session: next, readVersion: session?.version, seq, event: outcome.event, before: outcome.before, after: outcome.after, sends, messageId: msg?.id ?? null, at, endedAt: ended ? at : null }, unit)]

@@ -43,6 +43,8 @@ export interface StepOutcome {
   failure?: string
   context: unknown
   output?: unknown
+  /** The machine's snapshot after the step, which `state.snapshot` persists (absent when the step failed before a transition). */
+  machineSnapshot?: AnyMachineSnapshot
 }
 
 /** The id of the session's own expiry timer. */
@@ -132,6 +134,7 @@ function outcome(machine: AnyStateMachine, next: AnyMachineSnapshot, timers: Sto
     before,
     after: stateKey(next.value),
     context: next.context,
+    machineSnapshot: next,
     ...(status === 'completed' && { output: next.output }),
     ...(status === 'failed' && { failure: `the machine raised an error: ${String((next.error as Error)?.message ?? next.error)}` }),
   }
@@ -176,12 +179,14 @@ export function restore(machine: AnyStateMachine, state: SessionState): AnyMachi
  * Apply one event to a stored session: a reply (`{ type: 'reply', text }`), a timer's event,
  * a stop word or the expiry. Pure: nothing is sent or stored here; the outcome says what to.
  * A reply refreshes the expiry; the session fails on an event beyond `maxSteps` and when its
- * state no longer exists in the chart.
+ * state no longer exists in the chart. `restored` is the machine snapshot `state.snapshot`
+ * persists, when the previous step's outcome is at hand (its `machineSnapshot`): then the
+ * stored snapshot is not restored again.
  */
-export function stepSession(dialogue: Dialogue, state: SessionState, event: AnyEventObject, now: number, limits: SessionLimits): StepOutcome {
+export function stepSession(dialogue: Dialogue, state: SessionState, event: AnyEventObject, now: number, limits: SessionLimits, restored?: AnyMachineSnapshot): StepOutcome {
   const before = stateKey(state.snapshot.value)
   if (state.steps >= limits.maxSteps) return failed(state, event, `it took more than ${limits.maxSteps} events (maxSteps)`)
-  const snapshot = restore(dialogue.machine, state)
+  const snapshot = restored?.machine === dialogue.machine ? restored : restore(dialogue.machine, state)
   if ('failure' in snapshot) return failed(state, event, snapshot.failure)
   let next: AnyMachineSnapshot
   let actions: Collected[]

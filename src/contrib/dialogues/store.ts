@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js'
 import { chunked } from '../../core/group-by.js'
 import { dateFromRow, jsonFromRow, type Database } from '../../models/index.js'
+import type { AnyMachineSnapshot } from 'xstate'
 import type { SessionStatus, StoredTimer } from './engine.js'
 import { DialogueSession, DialogueStep } from './models.js'
 
@@ -17,6 +18,8 @@ export interface SessionRow {
   startedAt: Date
   expiresAt: Date | null
   wakeAt: Date | null
+  /** The machine snapshot `snapshot` persists, when this host made it (kept in memory, never stored or read). */
+  machineSnapshot?: AnyMachineSnapshot
 }
 
 /** A step whose texts were stored but not yet handed to the backends. */

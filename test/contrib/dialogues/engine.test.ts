@@ -51,6 +51,20 @@ describe('the survey, stepped with the pure transition()', () => {
     expect(last.state.timers).toEqual([])
   })
 
+  it('steps alike from the previous outcome\'s machine snapshot and from the stored snapshot, restored', () => {
+    const replies = ['Ann', 'x', '30', 'f', 'y', 'Kisumu', 'NO', 'Bo', '60', 'M', 'Town', 'YES']
+    let [kept, stored] = [beginSession(survey, undefined, 0, limits), beginSession(survey, undefined, 0, limits)]
+    for (const [i, text] of replies.entries()) {
+      kept = stepSession(survey, kept.state, { type: 'reply', text }, i * 60_000, limits, kept.machineSnapshot)
+      // What a host that read the session from the database has: its JSON.
+      stored = stepSession(survey, JSON.parse(JSON.stringify(stored.state)), { type: 'reply', text }, i * 60_000, limits)
+      const { machineSnapshot: _, ...compared } = kept
+      const { machineSnapshot: __, ...expected } = stored
+      expect(JSON.parse(JSON.stringify(compared))).toEqual(JSON.parse(JSON.stringify(expected)))
+    }
+    expect([kept.status, kept.context]).toEqual(['completed', { name: 'Bo', age: 60, sex: 'M', village: 'Town' }])
+  })
+
   it('skips the pregnancy question for men and for women outside 15 to 49, and says so in the summary', () => {
     expect(converse(['Bo', '30', 'MALE', 'Town']).log.at(-1)![1]).toEqual(['You are Bo, 30, male, from Town. Is this correct? Send YES or NO.'])
     expect(converse(['Cy', '50', 'female', 'Town']).log.at(-1)![1]).toEqual(['You are Cy, 50, female, from Town. Is this correct? Send YES or NO.'])
