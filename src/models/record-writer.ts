@@ -62,6 +62,22 @@ interface TableShape {
   /** Layouts by the row keys they were made for, and the last one used (rows mostly repeat it). */
   layouts: Map<string, Layout>
   last?: Layout
+  /** The same for row changes: by the keys of `where` and `set`. */
+  changeLayouts: Map<string, ChangeLayout>
+  lastChange?: ChangeLayout
+}
+
+/** Which columns a row change matches and sets: changes with the same keys share one. */
+interface ChangeLayout {
+  /** Every key of such a change's `where` and `set`, in order (to recognise the next one). */
+  whereRowKeys: string[]
+  setRowKeys: string[]
+  /** The keys of `set` that are columns, and the columns of both. */
+  setKeys: string[]
+  where: Column[]
+  set: Column[]
+  /** Names the group of such changes in a batch: table and column keys. */
+  id: string
 }
 
 /** Which of a row's keys are columns: rows with the same keys share one. */
@@ -286,17 +302,14 @@ export class RecordWriter {
       if (write.kind !== 'update') continue
       const shape = this.#shape(write.entity)
       for (const change of write.rows as RowChange[]) {
-        const whereKeys = Object.keys(change.where)
-        const setKeys = Object.keys(change.set).filter((k) => shape.columns.has(k))
-        const column = (k: string) => {
-          const found = shape.columns.get(k)
-          if (!found) throw new Error(`${Utils.className(write.entity)} has no column for "${k}"`)
-          return found
-        }
-        const id = `${shape.table}\u0000${whereKeys.join(',')}\u0000${setKeys.join(',')}`
-        let group = groups.get(id)
-        if (!group) groups.set(id, (group = { shape, where: whereKeys.map(column), set: setKeys.map(column), whereKeys, setKeys, values: [], rows: 0, entity: Utils.className(write.entity) }))
-        group.values.push([...whereKeys.map((k) => column(k).convert(change.where[k])), ...setKeys.map((k) => column(k).convert(change.set[k]))])
+        const layout = changeLayoutOf(shape, change, write.entity)
+        let group = groups.get(layout.id)
+        if (!group) groups.set(layout.id, (group = { shape, where: layout.where, set: layout.set, values: [], rows: 0, entity: Utils.className(write.entity) }))
+        const { whereRowKeys, setKeys, where, set } = layout
+        const values = new Array<unknown>(where.length + set.length)
+        for (let c = 0; c < where.length; c++) values[c] = where[c]!.convert(change.where[whereRowKeys[c]!])
+        for (let c = 0; c < set.length; c++) values[where.length + c] = set[c]!.convert(change.set[setKeys[c]!])
+        group.values.push(values)
         group.rows++
       }
     }
@@ -441,7 +454,7 @@ export class RecordWriter {
     let shape = this.#shapes.get(entity)
     if (!shape) {
       const meta = this.orm.getMetadata().get(Utils.className(entity)) as EntityMetadata
-      shape = { table: meta.tableName, columns: new Map(), layouts: new Map() }
+      shape = { table: meta.tableName, columns: new Map(), layouts: new Map(), changeLayouts: new Map() }
       for (const prop of Object.values(meta.properties) as EntityProperty[]) {
         if ((prop.kind !== 'scalar' && prop.kind !== 'm:1') || !prop.fieldNames?.length || prop.persist === false) continue
         const type = prop.columnTypes?.[0] ?? 'text'
@@ -501,8 +514,6 @@ interface UpdateGroup {
   entity: string
   where: Column[]
   set: Column[]
-  whereKeys: string[]
-  setKeys: string[]
   /** values[r]: the where values then the set values of change r. */
   values: unknown[][]
   rows: number
@@ -530,6 +541,26 @@ function layoutOf(shape: TableShape, row: object): Layout {
   if (!layout) shape.layouts.set(id, (layout = { rowKeys, keys, columns: keys.map((k) => shape.columns.get(k)!), id }))
   else layout.rowKeys = rowKeys
   shape.last = layout
+  return layout
+}
+
+/** The layout of a row change's keys: the last one when the keys are the same, else found or made. */
+function changeLayoutOf(shape: TableShape, change: RowChange, entity: EntityName<any>): ChangeLayout {
+  const whereRowKeys = Object.keys(change.where)
+  const setRowKeys = Object.keys(change.set)
+  const last = shape.lastChange
+  if (last && sameKeys(last.whereRowKeys, whereRowKeys) && sameKeys(last.setRowKeys, setRowKeys)) return last
+  const where = whereRowKeys.map((k) => {
+    const found = shape.columns.get(k)
+    if (!found) throw new Error(`${Utils.className(entity)} has no column for "${k}"`)
+    return found
+  })
+  const setKeys = setRowKeys.filter((k) => shape.columns.has(k))
+  const id = `${shape.table}\u0000${whereRowKeys.join(',')}\u0000${setKeys.join(',')}`
+  let layout = shape.changeLayouts.get(id)
+  if (!layout) shape.changeLayouts.set(id, (layout = { whereRowKeys, setRowKeys, setKeys, where, set: setKeys.map((k) => shape.columns.get(k)!), id }))
+  else layout.setRowKeys = setRowKeys
+  shape.lastChange = layout
   return layout
 }
 

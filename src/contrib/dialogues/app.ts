@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { AppBase } from '../../apps/base.js'
 import type { RouterServices } from '../../apps/router.js'
 import { ConfigError } from '../../core/errors.js'
@@ -433,7 +433,7 @@ export class DialogueApp extends AppBase {
 
 /** The id of a step's `index`th text: the same whenever it is sent (32 hex, like every message id). */
 export function sendId(sessionId: string, seq: number, index: number): string {
-  return createHash('sha256').update(`${sessionId}:${seq}:${index}`).digest('hex').slice(0, 32)
+  return hash('sha256', `${sessionId}:${seq}:${index}`).slice(0, 32)
 }
 
 function timerAt(timers: StoredTimer[], id: string): Date | null {

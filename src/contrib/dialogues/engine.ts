@@ -66,28 +66,39 @@ export function stateKey(value: StateValue | unknown): string {
 /** An action a step collected (xstate's executable action: not run here). */
 type Collected = { type: string; params?: unknown }
 
-/** Per machine, the actor the steps' scopes name as `self` (never started). */
-const inertActors = new WeakMap<AnyStateMachine, AnyActorRef>()
+/** Per machine, the scope its steps run in: `self` an actor of it, never started. */
+const inertScopes = new WeakMap<AnyStateMachine, AnyActorScope>()
+/** Where the scopes put the actions of the step running now (steps are synchronous). */
+let collecting: Collected[] = []
+const noop = () => {}
+const collect = (action: Collected) => void collecting.push(action)
+
+function inertScope(machine: AnyStateMachine): AnyActorScope {
+  let scope = inertScopes.get(machine)
+  if (!scope) {
+    const self: AnyActorRef = createActor(machine)
+    scope = { self, id: '', sessionId: '', logger: noop, defer: noop, emit: noop, stopChild: noop, system: self.system, actionExecutor: collect }
+    inertScopes.set(machine, scope)
+  }
+  return scope
+}
 
 /**
  * xstate's pure `transition()` and `initialTransition()`, returning the next snapshot and the
  * actions to execute, without the actor those make on every call (whose construction computes
- * the machine's initial state: as much work as the step itself). The scope's `self` is one
- * actor per machine, made once and never started, and its system is that actor's; a step
+ * the machine's initial state: as much work as the step itself). The scope is one per
+ * machine, made once: its `self` an actor never started, its system that actor's; a step
  * that leaves child actors (which a dialogue does not keep: they would register in that
  * system) or throws gets the next step a new one, as xstate gives each call a fresh system.
  */
 function pure(machine: AnyStateMachine, step: (scope: AnyActorScope) => AnyMachineSnapshot): [AnyMachineSnapshot, Collected[]] {
-  let self = inertActors.get(machine)
-  if (!self) inertActors.set(machine, (self = createActor(machine)))
-  const actions: Collected[] = []
-  const noop = () => {}
-  const scope: AnyActorScope = { self, id: '', sessionId: '', logger: noop, defer: noop, emit: noop, stopChild: noop, system: self.system, actionExecutor: (action) => void actions.push(action) }
+  const [outer, actions] = [collecting, (collecting = [])]
   let next: AnyMachineSnapshot | undefined
   try {
-    next = step(scope)
+    next = step(inertScope(machine))
   } finally {
-    if (!next || Object.keys(next.children).length) inertActors.delete(machine)
+    collecting = outer
+    if (!next || Object.keys(next.children).length) inertScopes.delete(machine)
   }
   return [next, actions]
 }

@@ -36,13 +36,14 @@ export function pythonFormat(template: string, values: Record<string, unknown>):
   })
 }
 
+/** A value for a numeric conversion: Python's take numbers (and booleans), never text. */
+function numberOf(value: unknown, conversion: string, template: string): number | bigint {
+  if (typeof value === 'bigint') return value
+  if (typeof value === 'number' || typeof value === 'boolean') return Number(value)
+  throw new FormatError(`"${template}": %${conversion} needs a number, got ${typeof value === 'string' ? pythonRepr(value) : String(value)}`)
+}
+
 function convert(value: unknown, conversion: string, precision: string | undefined, template: string): string {
-  const numeric = () => {
-    // Python's numeric conversions take numbers (and booleans), never text.
-    if (typeof value === 'bigint') return value
-    if (typeof value === 'number' || typeof value === 'boolean') return Number(value)
-    throw new FormatError(`"${template}": %${conversion} needs a number, got ${typeof value === 'string' ? pythonRepr(value) : String(value)}`)
-  }
   switch (conversion) {
     case 's':
       return precision === undefined ? String(value) : String(value).slice(0, Number(precision))
@@ -58,24 +59,24 @@ function convert(value: unknown, conversion: string, precision: string | undefin
     case 'd':
     case 'i':
     case 'u': {
-      const n = numeric()
+      const n = numberOf(value, conversion, template)
       if (typeof n === 'number' && !Number.isFinite(n)) throw new FormatError(`"${template}": %${conversion} needs a finite number, got ${String(value)}`)
       return typeof n === 'bigint' ? n.toString() : Math.trunc(n).toString()
     }
     case 'x':
     case 'X':
     case 'o': {
-      const n = numeric()
+      const n = numberOf(value, conversion, template)
       if (typeof n === 'number' && !Number.isInteger(n)) throw new FormatError(`"${template}": %${conversion} needs a whole number, got ${String(value)}`)
       const text = n.toString(conversion === 'o' ? 8 : 16)
       return conversion === 'X' ? text.toUpperCase() : text
     }
     case 'f':
     case 'F':
-      return Number(numeric()).toFixed(precision === undefined ? 6 : Number(precision))
+      return Number(numberOf(value, conversion, template)).toFixed(precision === undefined ? 6 : Number(precision))
     default:
       // e, E, g, G: numbers only; written as JavaScript writes them.
-      return String(numeric())
+      return String(numberOf(value, conversion, template))
   }
 }
 
