@@ -38,18 +38,36 @@ const status = (code: number) => new BackendSendError('gw', `answered ${code}`, 
 describe('the backend actor', () => {
   afterEach(() => vi.useRealTimers())
 
-  it.each([
-    ['a 500', status(500), true],
-    ['a 503', status(503), true],
-    ['a 400', status(400), false],
-    ['a 404', status(404), false],
-    ['a 4xx even if marked retryable', new BackendSendError('gw', 'x', { status: 429, retryable: true }), false],
-    ['a timeout', Object.assign(new Error('timed out'), { name: 'TimeoutError' }), true],
-    ['a refused connection', Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }), true],
-    ['a reset connection', Object.assign(new Error('reset'), { code: 'ECONNRESET' }), true],
-    ['a programming error', new TypeError('x is not a function'), false],
-  ])('%s is retryable: %s', (_, error, expected) => {
-    expect(isRetryable(error)).toBe(expected)
+  // Plain tables in one test each (not it.each): every case runs against every mutant.
+  it('retries 5xx answers, timeouts and connection errors; never a 4xx or a programming error', () => {
+    const cases: [string, unknown, boolean][] = [
+      ['a 500', status(500), true],
+      ['a 503', status(503), true],
+      ['a 599', new BackendSendError('gw', 'x', { status: 599 }), true],
+      ['a 500 not marked either way', new BackendSendError('gw', 'x', { status: 500 }), true],
+      ['a 500 marked final', new BackendSendError('gw', 'x', { status: 500, retryable: false }), false],
+      ['a 499', new BackendSendError('gw', 'x', { status: 499 }), false],
+      ['a 400', status(400), false],
+      ['a 404', status(404), false],
+      ['a 4xx even if marked retryable', new BackendSendError('gw', 'x', { status: 429, retryable: true }), false],
+      ['a 399 marked retryable', new BackendSendError('gw', 'x', { status: 399, retryable: true }), true],
+      ['a 399', new BackendSendError('gw', 'x', { status: 399 }), false],
+      ['no status, marked retryable', new BackendSendError('gw', 'x', { retryable: true }), true],
+      ['no status, not marked', new BackendSendError('gw', 'x', {}), false],
+      ['a timeout', Object.assign(new Error('timed out'), { name: 'TimeoutError' }), true],
+      ['a refused connection', Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }), true],
+      ['a reset connection', Object.assign(new Error('reset'), { code: 'ECONNRESET' }), true],
+      ['an unknown code', Object.assign(new Error('odd'), { code: 'EWHATEVER' }), false],
+      ['a programming error', new TypeError('x is not a function'), false],
+      ['nothing', undefined, false],
+    ]
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']) {
+      cases.push([code, Object.assign(new Error(code), { code }), true])
+    }
+    // A cause is followed four deep (fetch wraps undici's error, which wraps the socket's).
+    const wrapped = (depth: number): unknown => (depth === 0 ? Object.assign(new Error('socket'), { code: 'ECONNRESET' }) : Object.assign(new Error(`wrap ${depth}`), { cause: wrapped(depth - 1) }))
+    cases.push(['a reset three causes deep', wrapped(3), true], ['a reset four causes deep', wrapped(4), false])
+    expect(cases.map(([what, error]) => [what, isRetryable(error)])).toEqual(cases.map(([what, , retryable]) => [what, retryable]))
   })
 
   it('retries 5xx until it succeeds, logging each outcome with the message id', async () => {
@@ -164,14 +182,104 @@ describe('the backend actor', () => {
     expect([1, 2, 3, 4, 5].map((n) => backoffDelay(policy, n, () => 1))).toEqual([100, 200, 400, 800, 1000])
   })
 
-  it.each([
-    [{ rate_limit: 0 }, 'rate_limit'],
-    [{ rate_limit: 'fast' }, 'rate_limit'],
-    [{ max_concurrency: 1.5 }, 'max_concurrency'],
-    [{ retries: -1 }, 'retries'],
-    [{ retry_delay_ms: 'soon' }, 'retry_delay_ms'],
-  ])('%j is a setting error naming backends.gw.%s', (config, key) => {
-    expect(() => deliveryPolicy('gw', config)).toThrow(ConfigError)
-    expect(() => deliveryPolicy('gw', config)).toThrow(`"backends.gw.${key}"`)
+  it('a bad delivery setting is a setting error naming backends.<name>.<key> and what it takes', () => {
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ rate_limit: 0 }, 'rate_limit', 'a number'],
+      [{ rate_limit: 'fast' }, 'rate_limit', 'a number'],
+      [{ rate_limit: Infinity }, 'rate_limit', 'a number'],
+      [{ rate_limit: NaN }, 'rate_limit', 'a number'],
+      [{ max_concurrency: 1.5 }, 'max_concurrency', 'a whole number >= 1'],
+      [{ max_concurrency: 0 }, 'max_concurrency', 'a whole number >= 1'],
+      [{ retries: -1 }, 'retries', 'a whole number >= 0'],
+      [{ retry_delay_ms: 'soon' }, 'retry_delay_ms', 'a whole number >= 0'],
+      [{ retry_max_delay_ms: 2.5 }, 'retry_max_delay_ms', 'a whole number >= 0'],
+    ]
+    for (const [config, key, expected] of cases) {
+      let error: unknown
+      try {
+        deliveryPolicy('gw', config)
+      } catch (e) {
+        error = e
+      }
+      expect(error, JSON.stringify(config)).toBeInstanceOf(ConfigError)
+      expect(String((error as Error).message), JSON.stringify(config)).toContain(`"backends.gw.${key}"`)
+      expect(String((error as Error).message), JSON.stringify(config)).toContain(`expected ${expected}`)
+    }
+    expect(deliveryPolicy('gw', { rate_limit: 0.5, max_concurrency: 1, retries: 0, retry_delay_ms: 0, retry_max_delay_ms: 0 })).toEqual({ rateLimit: 0.5, maxConcurrency: 1, retries: 0, retryDelayMs: 0, retryMaxDelayMs: 0 })
+    expect(deliveryPolicy('gw', { rate_limit: null })).toEqual({ ...DEFAULT_POLICY, rateLimit: undefined, maxConcurrency: undefined })
+  })
+
+  it('a send that fails for every identity names none; one that fails for some names those', async () => {
+    const { backend, actor } = make({ retries: 0 })
+    backend.outcomes = [status(400), new BackendSendError('gw', 'partial', { status: 400, failedIdentities: ['2'] })]
+    expect(await actor.deliverReporting('m1', 'x', ['1', '2'], {})).toEqual({ sent: false, failedIdentities: undefined, error: 'BackendSendError: gw: answered 400' })
+    expect(await actor.deliverReporting('m2', 'x', ['1', '2'], {})).toEqual({ sent: false, failedIdentities: ['2'], error: 'BackendSendError: gw: partial' })
+  })
+
+  it('a paced send split per request: all sent is sent; all failed names none', async () => {
+    const clock = new FakeClock(0)
+    const backend = new OnePerRequest({ clock } as unknown as RouterServices, 'gw', { max_concurrency: 5, retries: 0 })
+    const actor = new BackendActor(backend, { clock })
+    expect(await actor.deliverReporting('m1', 'x', ['1', '2'], {})).toEqual({ sent: true })
+    backend.outcomes = [status(400), status(400)]
+    expect(await actor.deliverReporting('m2', 'x', ['1', '2'], {})).toEqual({ sent: false, failedIdentities: undefined, error: 'BackendSendError: gw: answered 400' })
+    expect(backend.calls.map((c) => c.identities)).toEqual([['1'], ['2'], ['1'], ['2']])
+  })
+
+  it('counts its paced sends in flight, and none once they are done', async () => {
+    const { backend, actor } = make({ max_concurrency: 3 })
+    let release!: () => void
+    backend.hold = new Promise((r) => (release = r))
+    const all = Promise.all(Array.from({ length: 5 }, (_, i) => actor.deliver(`m${i}`, 'x', ['1'], {})))
+    await new Promise((r) => setTimeout(r, 20))
+    expect(actor.inFlight).toBe(3)
+    expect(backend.calls).toHaveLength(3)
+    release()
+    await all
+    expect(actor.inFlight).toBe(0)
+    expect(backend.calls).toHaveLength(5)
+    // Later sends go straight through: the slots were all given back.
+    backend.hold = undefined
+    await Promise.all([actor.deliver('n1', 'x', ['1'], {}), actor.deliver('n2', 'x', ['1'], {}), actor.deliver('n3', 'x', ['1'], {})])
+    expect(backend.maxInside).toBe(3)
+    expect(actor.inFlight).toBe(0)
+  })
+
+  it('a rate limit waits exactly for its slot on the clock, and not at all when the slot is free', async () => {
+    const clock = new FakeClock(10_000)
+    const { backend, actor } = make({ rate_limit: 2 }, clock)
+    const first = actor.deliver('m1', 'x', ['1'], {})
+    await clock.runDue()
+    expect(await first).toBe(true)
+    const second = actor.deliver('m2', 'x', ['1'], {})
+    await clock.runDue()
+    expect(backend.calls.map((c) => c.at)).toEqual([10_000])
+    await clock.advance(499)
+    expect(backend.calls).toHaveLength(1)
+    await clock.advance(1)
+    expect(await second).toBe(true)
+    expect(backend.calls.map((c) => c.at)).toEqual([10_000, 10_500])
+    // Long after, the next send does not wait.
+    await clock.advance('10s')
+    const third = actor.deliver('m3', 'x', ['1'], {})
+    await clock.runDue()
+    expect(await third).toBe(true)
+    expect(backend.calls.map((c) => c.at)).toEqual([10_000, 10_500, 20_500])
+  })
+
+  it('starts and stops its backend', async () => {
+    const events: string[] = []
+    class Lifecycle extends ScriptedBackend {
+      override async start() {
+        events.push('start')
+      }
+      override async stop() {
+        events.push('stop')
+      }
+    }
+    const actor = new BackendActor(new Lifecycle({ clock: systemClock } as RouterServices, 'gw', {}))
+    await actor.start()
+    await actor.stop()
+    expect(events).toEqual(['start', 'stop'])
   })
 })

@@ -14,6 +14,11 @@ function gate(): { open: () => void; wait: Promise<void> } {
 }
 
 describe('ConnectionActor', () => {
+  it('holds the row it was made with as fresh (not stale), with nothing in its memory', () => {
+    const actor = new ConnectionActor(connectionKey('sms', '1'), connection, async () => undefined, new FakeClock(5_000))
+    expect([actor.stale, actor.connection, actor.memory.size, actor.lastActive]).toEqual([false, connection, 0, 5_000])
+  })
+
   it('is busy from a job queued until its mailbox is empty, and whenIdle() resolves only then', async () => {
     const first = gate()
     const seen: string[] = []

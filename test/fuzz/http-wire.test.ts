@@ -24,9 +24,10 @@ afterAll(() => server?.close())
  * its body) or the server closed. A request the server may still be waiting the rest of
  * (`incomplete`: cut headers, a Content-Length or chunked body of the client's own framing)
  * is half-closed after 300 ms without an answer, as a client that gives up would. `closed`
- * is false when nothing ended the exchange in 5 s.
+ * is false when nothing ended the exchange in 5 s. The answer to a HEAD request, or a 204 or
+ * 304, ends with its headers: it has no body, whatever Content-Length it states (RFC 9112 6.3).
  */
-function exchange(bytes: Buffer, incomplete: boolean): Promise<{ response: string; closed: boolean }> {
+function exchange(bytes: Buffer, incomplete: boolean, head: boolean): Promise<{ response: string; closed: boolean }> {
   return new Promise((resolve) => {
     const socket = connect(server.port, '127.0.0.1')
     let data = Buffer.alloc(0)
@@ -46,10 +47,11 @@ function exchange(bytes: Buffer, incomplete: boolean): Promise<{ response: strin
       data = Buffer.concat([data, d])
       const response = finalResponse(data.toString('latin1'))
       const end = response.indexOf('\r\n\r\n')
-      const head = response.slice(0, Math.max(end, 0))
-      const length = /\r\ncontent-length: *(\d+)/i.exec(head)?.[1]
-      const chunked = /\r\ntransfer-encoding: *chunked/i.test(head)
-      if (end >= 0 && ((length !== undefined && response.length >= end + 4 + Number(length)) || (chunked && response.endsWith('\r\n0\r\n\r\n')))) done(true)
+      const headers = response.slice(0, Math.max(end, 0))
+      const length = /\r\ncontent-length: *(\d+)/i.exec(headers)?.[1]
+      const chunked = /\r\ntransfer-encoding: *chunked/i.test(headers)
+      const bodiless = head || /^HTTP\/1\.[01] (204|304) /.test(headers)
+      if (end >= 0 && (bodiless || (length !== undefined && response.length >= end + 4 + Number(length)) || (chunked && response.endsWith('\r\n0\r\n\r\n')))) done(true)
       else giveUpLater()
     })
     socket.on('close', () => done(true))
@@ -118,7 +120,7 @@ describe('the edge over raw HTTP under fuzzing', () => {
       const received = edge.rapid.router.stats().received
       const framed = framing === 'content-length' || framing === 'chunked'
       const incomplete = framing === 'cut headers' || (!framed && headers.some(([name]) => /^(content-length|transfer-encoding)$/i.test(name)))
-      const { response, closed } = await exchange(bytes, incomplete)
+      const { response, closed } = await exchange(bytes, incomplete, method === 'HEAD')
       await edge.rapid.db.writer.drain()
       const what = `${JSON.stringify(bytes.toString('latin1').slice(0, 300))} -> ${JSON.stringify(response.slice(0, 200))}`
       expect(closed, `the edge neither answered nor closed the connection in 5 s: ${what}`).toBe(true)
