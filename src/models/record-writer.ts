@@ -1,5 +1,4 @@
 import { JsonType, Utils, type EntityMetadata, type EntityName, type EntityProperty, type Platform, type RequiredEntityData } from '@mikro-orm/core'
-import type { Knex } from '@mikro-orm/knex'
 import { systemClock, type Clock } from '../core/clock.js'
 import { getLogger } from '../core/logger.js'
 import type { Dialect } from './migration.js'
@@ -160,6 +159,9 @@ export class RecordWriter {
   #shapes = new Map<EntityName<any>, TableShape>()
   /** Prepared statement names by SQL text (PostgreSQL). */
   #prepared = new Map<string, string>()
+  /** Prepared statements of each SQLite connection (the pool replaces connections now and then). */
+  #sqlitePrepared = new WeakMap<SqliteConnection, Map<string, Prepared>>()
+  #sqliteTransactions = 0
   /** Callers of drain() waiting for the writer to be idle. */
   #drained: (() => void)[] = []
   #log = getLogger('rapidsms.models.writer')
@@ -415,39 +417,93 @@ export class RecordWriter {
     return { text, values }
   }
 
-  /** Multi-row INSERTs (split to respect SQLite's parameter limit), in one transaction when several. */
+  /**
+   * Multi-row INSERTs, in one transaction when several, straight on the pooled libsql
+   * connection: knex would rewrite every placeholder and libsql would compile the statement
+   * again on every call. Each group goes in statements of a power of two rows (at most
+   * SQLite's parameter limit), so a table has a handful of statement texts, each prepared
+   * once per connection and kept. Knex's `query` listeners (query logging) still see each
+   * statement, those of one transaction with one `__knexTxId`.
+   */
   async #commitSqlite(groups: Group[], updates: UpdateGroup[] = []): Promise<void> {
-    const statements: { sql: string; params: unknown[] }[] = []
-    for (const group of groups) {
-      const width = group.layout.keys.length
-      const perStatement = Math.max(1, Math.floor(SQLITE_MAX_PARAMS / Math.max(1, width)))
-      const placeholder = `(${group.layout.keys.map(() => '?').join(', ')})`
-      for (let start = 0; start < group.rows; start += perStatement) {
-        const end = Math.min(group.rows, start + perStatement)
-        const params: unknown[] = []
-        for (let r = start; r < end; r++) for (let c = 0; c < width; c++) params.push(group.values[c]![r])
-        statements.push({ sql: `${this.#insertHead(group)} values ${Array.from({ length: end - start }, () => placeholder).join(', ')}`, params })
-      }
-    }
     const knex = this.orm.em.getConnection().getKnex()
-    if (statements.length === 1 && !updates.length) {
-      await knex.raw(statements[0]!.sql, statements[0]!.params as Knex.RawBinding[])
-      return
-    }
-    const quote = (id: string) => this.#platform.quoteIdentifier(id)
-    await knex.transaction(async (trx) => {
-      for (const group of updates) {
-        const sql = `update ${quote(group.shape.table)} set ${group.set.map((c) => `${quote(c.column)} = ?`).join(', ')} where ${group.where.map((c) => `${quote(c.column)} = ?`).join(' and ')}`
-        const width = group.where.length
-        let matched = 0
-        for (const row of group.values) {
-          const params = [...row.slice(width), ...row.slice(0, width)] as Knex.RawBinding[]
-          matched += affectedRows(await trx.raw(sql, params))
+    const connection = (await knex.client.acquireConnection()) as SqliteConnection
+    try {
+      const statements: { statement: Prepared; params: unknown[] }[] = []
+      for (const group of groups) {
+        const width = group.layout.keys.length
+        const most = 2 ** Math.floor(Math.log2(Math.max(1, Math.floor(SQLITE_MAX_PARAMS / Math.max(1, width)))))
+        for (let start = 0; start < group.rows; ) {
+          const size = Math.min(most, 2 ** Math.floor(Math.log2(group.rows - start)))
+          const params = new Array<unknown>(size * width)
+          let i = 0
+          for (let r = start; r < start + size; r++) for (let c = 0; c < width; c++) params[i++] = sqliteValue(group.values[c]![r])
+          statements.push({ statement: this.#sqliteInsert(connection, group, size), params })
+          start += size
         }
-        if (matched !== group.rows) throw new StaleWriteError(group.entity, group.rows, matched)
       }
-      for (const s of statements) await trx.raw(s.sql, s.params as Knex.RawBinding[])
-    })
+      // Announced as knex announces a query: before it runs.
+      const announce = knex.listenerCount('query') ? (sql: string, params: unknown[], tx?: string) => knex.emit('query', { method: 'raw', sql, bindings: params, __knexTxId: tx }) : undefined
+      if (statements.length === 1 && !updates.length) {
+        const { statement, params } = statements[0]!
+        announce?.(statement.sql, params)
+        statement.run(params)
+        return
+      }
+      const tx = announce && `rapidsms_writer_trx${++this.#sqliteTransactions}`
+      connection.exec('begin')
+      try {
+        for (const group of updates) {
+          const statement = this.#sqliteUpdate(connection, group)
+          const width = group.where.length
+          let matched = 0
+          for (const row of group.values) {
+            const params = [...row.slice(width), ...row.slice(0, width)].map(sqliteValue)
+            announce?.(statement.sql, params, tx)
+            matched += Number(statement.run(params).changes ?? 0)
+          }
+          if (matched !== group.rows) throw new StaleWriteError(group.entity, group.rows, matched)
+        }
+        for (const s of statements) {
+          announce?.(s.statement.sql, s.params, tx)
+          s.statement.run(s.params)
+        }
+        connection.exec('commit')
+      } catch (error) {
+        if (connection.inTransaction) connection.exec('rollback')
+        throw error
+      }
+    } finally {
+      await knex.client.releaseConnection(connection)
+    }
+  }
+
+  /** The connection's prepared statements by SQL (and, for inserts, by layout and rows). */
+  #sqliteStatements(connection: SqliteConnection): Map<string, Prepared> {
+    let statements = this.#sqlitePrepared.get(connection)
+    if (!statements) this.#sqlitePrepared.set(connection, (statements = new Map()))
+    return statements
+  }
+
+  #sqliteInsert(connection: SqliteConnection, group: Group, rows: number): Prepared {
+    const statements = this.#sqliteStatements(connection)
+    const key = `${group.layout.id}\u0000${rows}`
+    let statement = statements.get(key)
+    if (!statement) {
+      const placeholder = `(${group.layout.keys.map(() => '?').join(', ')})`
+      const sql = `${this.#insertHead(group)} values ${Array.from({ length: rows }, () => placeholder).join(', ')}`
+      statements.set(key, (statement = prepared(connection, sql)))
+    }
+    return statement
+  }
+
+  #sqliteUpdate(connection: SqliteConnection, group: UpdateGroup): Prepared {
+    const quote = (id: string) => this.#platform.quoteIdentifier(id)
+    const sql = `update ${quote(group.shape.table)} set ${group.set.map((c) => `${quote(c.column)} = ?`).join(', ')} where ${group.where.map((c) => `${quote(c.column)} = ?`).join(' and ')}`
+    const statements = this.#sqliteStatements(connection)
+    let statement = statements.get(sql)
+    if (!statement) statements.set(sql, (statement = prepared(connection, sql)))
+    return statement
   }
 
   #insertHead(group: Group): string {
@@ -529,10 +585,33 @@ interface PgClient {
   query(query: { name: string; text: string; values: unknown[] } | string): Promise<{ rowCount: number | null }>
 }
 
-/** How many rows an UPDATE run through knex.raw changed (libsql answers rowsAffected). */
-function affectedRows(result: unknown): number {
-  const r = result as { rowsAffected?: number; changes?: number; affectedRows?: number } | undefined
-  return Number(r?.rowsAffected ?? r?.changes ?? r?.affectedRows ?? 0)
+/** A libsql connection as knex's pool hands it out (synchronous, better-sqlite3's API). */
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement
+  exec(sql: string): void
+  readonly inTransaction: boolean
+}
+
+interface SqliteStatement {
+  run(params: unknown[]): { changes?: number }
+}
+
+/** A statement prepared on a SQLite connection, and its SQL (for knex's query listeners). */
+interface Prepared {
+  sql: string
+  run(params: unknown[]): { changes?: number }
+}
+
+function prepared(connection: SqliteConnection, sql: string): Prepared {
+  const statement = connection.prepare(sql)
+  return { sql, run: (params) => statement.run(params) }
+}
+
+/** A value as knex binds it for SQLite: dates as epoch milliseconds, booleans as 0 and 1. */
+function sqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return value.valueOf()
+  if (typeof value === 'boolean') return Number(value)
+  return value
 }
 
 /** The layout of a row's keys: the last one when the keys are the same, else found or made. */
