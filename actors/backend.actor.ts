@@ -5,6 +5,7 @@ import { BackendSendError, ConfigError } from '../src/core/errors.js'
 import type { Inspector } from '../src/core/inspection.js'
 import { getLogger, type Logger } from '../src/core/logger.js'
 import type { BackendContext } from '../src/core/messages/index.js'
+import type { MessageScope } from '../src/core/scope.js'
 
 /** How a backend actor paces and retries sends; read from the backend's settings. */
 export interface DeliveryPolicy {
@@ -115,24 +116,24 @@ export class BackendActor {
   }
 
   /** Send one message to the identities of this backend; true when the backend accepted it. */
-  async deliver(id: string, text: string, identities: string[], context: BackendContext): Promise<boolean> {
-    return (await this.deliverReporting(id, text, identities, context)).sent
+  async deliver(id: string, text: string, identities: string[], context: BackendContext, scope?: MessageScope): Promise<boolean> {
+    return (await this.deliverReporting(id, text, identities, context, scope)).sent
   }
 
   /**
    * Like deliver(), telling which identities failed when the backend named them
    * (`BackendSendError`'s `failedIdentities`; the others were sent), for the DatabaseRouter's
-   * transmission statuses.
+   * transmission statuses. `scope`: the message's own, handed to the backend (see BackendBase.send).
    */
-  async deliverReporting(id: string, text: string, identities: string[], context: BackendContext): Promise<DeliveryOutcome> {
+  async deliverReporting(id: string, text: string, identities: string[], context: BackendContext, scope?: MessageScope): Promise<DeliveryOutcome> {
     const perRequest = this.backend.identitiesPerRequest
-    if (identities.length > perRequest && this.#paces) return this.#split(id, text, identities, context, perRequest)
+    if (identities.length > perRequest && this.#paces) return this.#split(id, text, identities, context, perRequest, scope)
     let pending = identities
     const inspector = this.#inspector?.active ? this.#inspector : undefined
     for (let attempt = 0; ; attempt++) {
       try {
         inspector?.emit('send.attempted', { msgId: id, backend: this.name, identities: pending, attempt: attempt + 1 })
-        await this.#attempt(id, text, pending, context)
+        await this.#attempt(id, text, pending, context, scope)
         this.sent++
         inspector?.emit('send.succeeded', { msgId: id, backend: this.name, identities: pending, attempts: attempt + 1 })
         if (this.#log.isLevelEnabled('info')) this.#log.info({ msgId: id, backend: this.name, identities: pending, attempts: attempt + 1 }, 'sent')
@@ -180,9 +181,9 @@ export class BackendActor {
    * backend's one each): one paced send per request, so `rate_limit` and `max_concurrency`
    * count requests, as they say; sent when every one was, else the identities that failed.
    */
-  async #split(id: string, text: string, identities: string[], context: BackendContext, perRequest: number): Promise<DeliveryOutcome> {
+  async #split(id: string, text: string, identities: string[], context: BackendContext, perRequest: number, scope: MessageScope | undefined): Promise<DeliveryOutcome> {
     const parts = chunked(identities, perRequest)
-    const outcomes = await Promise.all(parts.map((part) => this.deliverReporting(id, text, part, context)))
+    const outcomes = await Promise.all(parts.map((part) => this.deliverReporting(id, text, part, context, scope)))
     const failed: string[] = []
     let error: string | undefined
     outcomes.forEach((outcome, i) => {
@@ -194,12 +195,12 @@ export class BackendActor {
     return { sent: false, failedIdentities: failed.length === identities.length ? undefined : failed, error }
   }
 
-  #attempt(id: string, text: string, identities: string[], context: BackendContext): Promise<void> | void {
-    if (!this.#paces) return this.backend.send(id, text, identities, context)
-    return this.#paced(id, text, identities, context)
+  #attempt(id: string, text: string, identities: string[], context: BackendContext, scope: MessageScope | undefined): Promise<void> | void {
+    if (!this.#paces) return this.backend.send(id, text, identities, context, scope)
+    return this.#paced(id, text, identities, context, scope)
   }
 
-  async #paced(id: string, text: string, identities: string[], context: BackendContext): Promise<void> {
+  async #paced(id: string, text: string, identities: string[], context: BackendContext, scope: MessageScope | undefined): Promise<void> {
     const { maxConcurrency, rateLimit } = this.policy
     // A finishing send hands its slot straight to the next waiter, so the count never overshoots.
     if (maxConcurrency !== undefined && this.#inFlight >= maxConcurrency) await new Promise<void>((resolve) => this.#waiting.push(resolve))
@@ -212,7 +213,7 @@ export class BackendActor {
         this.#nextSlot = slot + 1000 / rateLimit
         if (slot > now) await this.#clock.sleep(slot - now)
       }
-      await this.backend.send(id, text, identities, context)
+      await this.backend.send(id, text, identities, context, scope)
     } finally {
       const next = this.#waiting.shift()
       if (next) next()

@@ -4,6 +4,7 @@ import type { RouterServices } from '../apps/router.js'
 import { normalizeBackendConfig } from '../core/config.js'
 import { getLogger, type Logger } from '../core/logger.js'
 import type { BackendContext } from '../core/messages/index.js'
+import type { MessageScope } from '../core/scope.js'
 import { backendRow, type AdminEntry, type Backend, type MigrationEntry } from '../models/index.js'
 import { inboundPort, type InboundPort, type OutboundPort } from './ports.js'
 
@@ -56,8 +57,14 @@ export abstract class BackendBase implements OutboundPort {
   /** Parse the configuration; called once by the constructor. Throw ConfigError on bad values. */
   configure(_config: BackendConfig): void {}
 
-  /** Hand one message to the gateway for every identity given. */
-  abstract send(id: string, text: string, identities: string[], context: BackendContext): Promise<void> | void
+  /**
+   * Hand one message to the gateway for every identity given. `scope` is the message's own
+   * (absent for a DatabaseRouter transmission or a bulk batch): a backend whose send is rows
+   * of the database may queue them in its unit when the writer holds it (the rows then commit
+   * with the message's records, e.g. a dialogue step's note that its texts were sent) and
+   * track them there instead of waiting for them (see DatabaseBackend).
+   */
+  abstract send(id: string, text: string, identities: string[], context: BackendContext, scope?: MessageScope): Promise<void> | void
 
   /** The Backend row with this backend's name, created if missing. */
   model(): Promise<Backend> {

@@ -1,3 +1,4 @@
+import type { MessageScope } from '../core/scope.js'
 import type { BackendContext, ConnectionLike, MessageFields } from '../core/messages/index.js'
 
 /** What a gateway said became of an outgoing message to one identity. */
@@ -28,7 +29,7 @@ export interface InboundPort {
 
 /** How the router hands a backend a message to send: one call per message and backend. */
 export interface OutboundPort {
-  send(id: string, text: string, identities: string[], context: BackendContext): Promise<void> | void
+  send(id: string, text: string, identities: string[], context: BackendContext, scope?: MessageScope): Promise<void> | void
 }
 
 /** What an inbound port needs of the router (a part of RouterServices). */

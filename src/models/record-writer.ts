@@ -201,6 +201,11 @@ export class RecordWriter {
     if (!this.#held.has(unit)) this.#held.set(unit, [])
   }
 
+  /** Is `unit` held (its writes wait for release())? */
+  holds(unit: object): boolean {
+    return this.#held.has(unit)
+  }
+
   /** Queue every write `unit` held as one commit (nothing when it was not held). */
   release(unit: object): void {
     const writes = this.#held.get(unit)

@@ -2,6 +2,7 @@ import type { BackendActor, DeliveryOutcome } from '../../actors/backend.actor.j
 import { chunked, groupBy } from '../core/group-by.js'
 import { getLogger } from '../core/logger.js'
 import type { BackendContext, OutgoingMessage } from '../core/messages/index.js'
+import type { MessageScope } from '../core/scope.js'
 
 const log = getLogger('rapidsms.router')
 
@@ -15,15 +16,16 @@ export class DeliveryPath {
 
   /**
    * One send of a message to identities of one backend; what became of it, or undefined when
-   * no backend of that name is configured (logged, nothing sent).
+   * no backend of that name is configured (logged, nothing sent). `scope`: the message's own,
+   * when it has one (see BackendBase.send).
    */
-  async toBackend(name: string, id: string, text: string, identities: string[], context: BackendContext): Promise<DeliveryOutcome | undefined> {
+  async toBackend(name: string, id: string, text: string, identities: string[], context: BackendContext, scope?: MessageScope): Promise<DeliveryOutcome | undefined> {
     const actor = this.backends.get(name)
     if (!actor) {
       log.warn({ msgId: id, backend: name }, `Router is not configured with the ${name} backend`)
       return undefined
     }
-    return actor.deliverReporting(id, text, identities, context)
+    return actor.deliverReporting(id, text, identities, context, scope)
   }
 
   /**
@@ -34,7 +36,7 @@ export class DeliveryPath {
   async sendMessage(msg: OutgoingMessage, batchSize = Infinity): Promise<void> {
     const context = msg.extraBackendContext()
     for (const [name, connections] of groupBy(msg.connections, (c) => c.backend.name)) {
-      for (const identities of chunked(connections, batchSize)) await this.toBackend(name, msg.id, msg.text, identities.map((c) => c.identity), context)
+      for (const identities of chunked(connections, batchSize)) await this.toBackend(name, msg.id, msg.text, identities.map((c) => c.identity), context, msg.scope)
     }
   }
 }

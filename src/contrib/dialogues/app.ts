@@ -346,7 +346,8 @@ export class DialogueApp extends AppBase {
 
   /**
    * Send a stored step's texts, then note them sent; with a message, the sent note and the
-   * replies' own rows (the message log's) commit together.
+   * replies' own rows (the message log's, and a backend's that stores its sends as rows in
+   * the held unit: DatabaseBackend) commit together.
    */
   async #deliver(sessionId: string, seq: number, sends: string[], context: StepContext): Promise<void> {
     if (!sends.length) return

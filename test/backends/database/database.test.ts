@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppBase, BackendMessage, Connection, DatabaseBackend, type IncomingMessage } from '../../../src/index.js'
+import { MessageScope } from '../../../src/core/scope.js'
 import { useRapidTest } from '../../../src/testing/index.js'
 import { startEdge, type EdgeServer } from '../../../src/web/index.js'
 
@@ -43,5 +44,19 @@ describe('the database backend cannot receive messages from outside (behaviour 5
     await rapid.send('hello', connection!)
     const rows = await rapid.em().find(BackendMessage, {})
     expect(rows.map((r) => [r.name, r.direction, r.identity, r.text])).toEqual([['message_tester', 'O', '1112223333', 'hello']])
+  })
+
+  it('a send whose message unit the writer holds queues its row there: committed with the unit, the message waiting for it', async () => {
+    const backend = rapid.router.backends.get('message_tester')!.backend
+    const writer = rapid.router.db.writer
+    const scope = new MessageScope()
+    writer.hold(scope)
+    await backend.send('held-1', 'held', ['1112223333'], {}, scope)
+    await writer.drain()
+    expect(await rapid.em().count(BackendMessage, { messageId: 'held-1' })).toBe(0)
+    writer.release(scope)
+    await scope.settle()
+    const rows = await rapid.em().find(BackendMessage, { messageId: 'held-1' })
+    expect(rows.map((r) => [r.name, r.direction, r.identity, r.text])).toEqual([['message_tester', 'O', '1112223333', 'held']])
   })
 })
