@@ -108,9 +108,9 @@ function arrayLiteral(values: unknown[]): string {
   const items = new Array<string>(values.length)
   for (let r = 0; r < values.length; r++) {
     const value = values[r]
-    if (value === null || value === undefined) items[r] = 'NULL'
+    if (value == null) items[r] = 'NULL'
     else {
-      const text = typeof value === 'string' ? value : String(value)
+      const text = String(value)
       items[r] = text.includes('"') || text.includes('\\') ? `"${text.replace(/["\\]/g, '\\$&')}"` : `"${text}"`
     }
   }
@@ -253,11 +253,8 @@ export class RecordWriter {
     })
   }
 
+  /** Runs in a turn asked for by #schedule(), which is only asked for with writes queued (and only a flush takes them). */
   async #flush(): Promise<void> {
-    if (!this.#queue.length) {
-      this.#wakeDrained()
-      return
-    }
     const batch = this.#queue.splice(0, this.options.maxBatch)
     this.#inFlight++
     if (this.#queue.length) this.#schedule()
@@ -372,7 +369,7 @@ export class RecordWriter {
    * A batch's updates and inserts in one statement (one round trip, atomic): each update a
    * CTE, and the statement fails (division by zero, rolling it all back) when an update
    * matched another number of rows than it has changes. The batch is then replayed unit by
-   * unit, each in a transaction that says which update was stale.
+   * unit (as any failed batch of several), each in a transaction that says which update was stale.
    */
   async #updateAndInsert(client: PgClient, inserts: string[], values: string[], updates: UpdateGroup[]): Promise<void> {
     const ctes: string[] = []
@@ -386,12 +383,7 @@ export class RecordWriter {
     })
     inserts.forEach((sql, i) => ctes.push(`w${i} as (${sql})`))
     const text = `with ${ctes.join(', ')} select 1 / (case when ${checks.join(' and ')} then 1 else 0 end)`
-    try {
-      await client.query({ name: this.#statementName(text), text, values: params })
-    } catch (error) {
-      if ((error as { code?: string }).code === '22012') throw new StaleWriteError(updates[0]!.entity, updates[0]!.rows, NaN)
-      throw error
-    }
+    await client.query({ name: this.#statementName(text), text, values: params })
   }
 
   #statementName(text: string): string {
@@ -538,12 +530,11 @@ export class RecordWriter {
       const type = prop.customType
       return (value) => (value == null ? null : type.convertToDatabaseValue(value, platform, { mode: 'query' }))
     }
-    const sqlite = this.dialect === 'sqlite'
+    const postgres = this.dialect === 'postgresql'
     return (value) => {
       if (value === undefined) return null
-      // PostgreSQL parses ISO 8601 with its Z; SQLite keeps what MikroORM keeps (epoch ms).
-      if (value instanceof Date) return sqlite ? platform.processDateProperty(value) : isoString(value)
-      if (sqlite && typeof value === 'boolean') return value ? 1 : 0
+      // PostgreSQL parses ISO 8601 with its Z; on SQLite, sqliteValue() makes dates what MikroORM keeps (epoch ms) and booleans 0 and 1.
+      if (postgres && value instanceof Date) return isoString(value)
       return value
     }
   }
