@@ -235,12 +235,13 @@ export class RecordWriter {
     return new Promise((resolve) => this.#drained.push(resolve))
   }
 
+  /** Nothing queued, nothing in flight (a turn is only asked for with writes queued). */
   get #idle(): boolean {
-    return this.#queue.length === 0 && this.#inFlight === 0 && !this.#scheduled
+    return this.#queue.length === 0 && this.#inFlight === 0
   }
 
   #wakeDrained(): void {
-    if (this.#drained.length && this.#idle) for (const resolve of this.#drained.splice(0)) resolve()
+    if (this.#idle) for (const resolve of this.#drained.splice(0)) resolve()
   }
 
   #schedule(): void {
@@ -326,7 +327,7 @@ export class RecordWriter {
    * depends only on the tables and columns and PostgreSQL plans it once per connection
    * (a named prepared statement). Several tables: `with w0 as (insert ...), w1 as (...) select 1`.
    */
-  async #commitPostgres(groups: Group[], updates: UpdateGroup[] = [], together = false): Promise<void> {
+  async #commitPostgres(groups: Group[], updates: UpdateGroup[], together: boolean): Promise<void> {
     const values: string[] = []
     const inserts = groups.map((group) => {
       const casts = group.layout.columns.map((c, i) => {
@@ -417,7 +418,7 @@ export class RecordWriter {
    * once per connection and kept. Knex's `query` listeners (query logging) still see each
    * statement, those of one transaction with one `__knexTxId`.
    */
-  async #commitSqlite(groups: Group[], updates: UpdateGroup[] = []): Promise<void> {
+  async #commitSqlite(groups: Group[], updates: UpdateGroup[]): Promise<void> {
     const knex = this.orm.em.getConnection().getKnex()
     const connection = (await knex.client.acquireConnection()) as SqliteConnection
     try {
