@@ -141,7 +141,8 @@ describe('the group-commit writer on PostgreSQL: one statement a commit', () => 
     scratch.db.writer.hold(other)
     const writes = [
       scratch.db.writer.update(BackendMessage, { where: { messageId: 'm1' }, set: { text: 'u' } }, moving, { beforeInserts: true }),
-      scratch.db.writer.insert(BackendMessage, row(3), other),
+      scratch.db.writer.insert(BackendMessage, row(3), moving),
+      scratch.db.writer.insert(BackendMessage, row(4), other),
     ]
     scratch.db.writer.release(moving)
     scratch.db.writer.release(other)
