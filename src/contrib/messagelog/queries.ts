@@ -41,9 +41,11 @@ const MATCH_LIMIT = 1000
 
 /**
  * The filtered log as a query of its own table, newest first by (date, id). Contact and identity filters are
- * looked up first and become lists of ids, so the log is read through its
- * (contact, date, id) or (connection, date, id) index: a filter costs as much on page one
- * as deep in a million rows.
+ * looked up first and become lists of ids, so the log is read through its connection_id or
+ * (partial) contact_id index and only the matching rows are sorted: a filter costs what its
+ * own rows cost (a phone's messages, not the log's), on page one as deep in a million rows.
+ * Indexes on (connection, date, id) and (contact, date, id) would spare that sort but make
+ * every logged message's insert about a third dearer (see models.ts).
  */
 // Wrapped in an object: a knex builder is a thenable, and awaiting it would run it.
 async function filtered(knex: Knex, dialect: Dialect, filter: LogFilter): Promise<{ query: Knex.QueryBuilder } | undefined> {

@@ -4,10 +4,12 @@ import { Migration20261127114819Message } from './Migration20261127114819Message
 import { Migration20261127175914ForeignKeyIndexes } from './Migration20261127175914ForeignKeyIndexes.js'
 import { Migration20261201220017LogPages } from './Migration20261201220017LogPages.js'
 import { Migration20261202203000SqliteLogIndexes } from './Migration20261202203000SqliteLogIndexes.js'
+import { Migration20261203083000CheapLogIndexes } from './Migration20261203083000CheapLogIndexes.js'
 
 export const migrations: MigrationEntry[] = [
   { name: 'Migration20261127114819Message', class: Migration20261127114819Message },
   { name: 'Migration20261127175914ForeignKeyIndexes', class: Migration20261127175914ForeignKeyIndexes },
   { name: 'Migration20261201220017LogPages', class: Migration20261201220017LogPages },
   { name: 'Migration20261202203000SqliteLogIndexes', class: Migration20261202203000SqliteLogIndexes },
+  { name: 'Migration20261203083000CheapLogIndexes', class: Migration20261203083000CheapLogIndexes },
 ]
