@@ -18,8 +18,8 @@ const common = {
   include: narrowed ?? [
     'test/actors/**/*.test.ts',
     'test/machines/**/*.test.ts',
-    'test/models/record-writer.test.ts',
-    'test/models/record-writer-units.test.ts',
+    'test/models/record-writer*.test.ts',
+    'test/models/pending-writes.test.ts',
     'test/router/**/*.test.ts',
     'test/runtime/host.test.ts',
     'test/runtime/host-clock.test.ts',
