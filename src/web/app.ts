@@ -138,14 +138,11 @@ export function createEdge(host: Host, options: EdgeOptions = {}): { app: Hono; 
   app.all('/backend/:name/', byName)
   app.all('/backend/:name', byName)
 
-  // The web pages: one Hono app of their own behind one catch-all route, so their routes and
-  // middleware never weigh on the routes above (this router stays Hono's RegExpRouter).
-  if (host.settings.web.pages) {
-    const site = createSite(host, { stats: () => host.stats() })
-    app.all('*', tracked((c) => site.fetch(c.req.raw, c.env)))
-  }
-
-  app.notFound(tracked((c) => c.text('Not Found', 404)))
+  // The web pages: one Hono app of their own, answering what no route above matched, so their
+  // routes and middleware never weigh on those routes (this router stays Hono's RegExpRouter,
+  // and a backend's request matches one handler, which Hono runs without composing a chain).
+  const site = host.settings.web.pages ? createSite(host, { stats: () => host.stats() }) : undefined
+  app.notFound(tracked((c) => (site ? site.fetch(c.req.raw, c.env) : c.text('Not Found', 404))))
   app.onError((error, c) => {
     log.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed')
     return c.text('Internal Server Error', 500)
