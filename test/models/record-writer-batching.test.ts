@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { BackendMessage } from '../../src/index.js'
 import { RecordWriter, StaleWriteError } from '../../src/models/record-writer.js'
 import { captureLogs } from '../support/logs.js'
-import { useScratchDatabase } from '../support/database.js'
+import { onPostgres, useScratchDatabase } from '../support/database.js'
+import { messageRow as row } from '../support/writer-rows.js'
 
 /**
  * When the writer commits: it asks its clock for one turn at a time, runs at most
@@ -12,7 +13,6 @@ import { useScratchDatabase } from '../support/database.js'
 describe('the group-commit writer: turns, concurrency and batch size', () => {
   const scratch = useScratchDatabase({ migrate: true })
   beforeEach(() => scratch.db.clear())
-  const row = (n: number, extra: Record<string, unknown> = {}) => ({ name: 'w', direction: 'O', date: new Date(Date.UTC(2026, 11, 1, 9, 0, n)), messageId: `m${n}`, identity: String(n), text: `t${n}`, ...extra })
   const ids = async () => (await scratch.db.orm.em.fork().find(BackendMessage, {}, { orderBy: { messageId: 'asc' } })).map((r) => r.messageId)
   let deferred: (() => void)[] = []
   /** Runs the callbacks deferred so far (not those they defer). */
@@ -114,10 +114,9 @@ describe('the group-commit writer: turns, concurrency and batch size', () => {
 describe('the group-commit writer: failures', () => {
   const scratch = useScratchDatabase({ migrate: true })
   beforeEach(() => scratch.db.clear())
-  const row = (n: number, extra: Record<string, unknown> = {}) => ({ name: 'w', direction: 'O', date: new Date(Date.UTC(2026, 11, 1, 9, 0, n)), messageId: `m${n}`, identity: String(n), text: `t${n}`, ...extra })
 
-  it('a write that fails alone is not tried again', async () => {
-    if (scratch.db.dialect !== 'sqlite') return
+  // On SQLite, where knex's query listeners see the writer's statements.
+  it.runIf(!onPostgres)('a write that fails alone is not tried again', async () => {
     const knex = scratch.db.orm.em.getConnection().getKnex()
     const inserts: unknown[] = []
     const listener = (q: { sql: string; bindings: unknown[] }) => void (q.sql.startsWith('insert into') && inserts.push(q.bindings))

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { BackendMessage } from '../../src/index.js'
 import { StaleWriteError } from '../../src/models/record-writer.js'
-import { useScratchDatabase } from '../support/database.js'
+import { onPostgres, useScratchDatabase } from '../support/database.js'
+import { messageRow as row } from '../support/writer-rows.js'
 
 /**
  * The writer groups a batch's rows by table and by the keys they carry, and its row changes
@@ -12,7 +13,6 @@ describe('the group-commit writer: rows and changes of several shapes in one bat
   const scratch = useScratchDatabase({ migrate: true })
   beforeEach(() => scratch.db.clear())
   const writer = () => scratch.db.writer
-  const row = (n: number, extra: Record<string, unknown> = {}) => ({ name: 'w', direction: 'O', date: new Date(Date.UTC(2026, 11, 1, 9, 0, n)), messageId: `m${n}`, identity: String(n), text: `t${n}`, ...extra })
   const stored = async () => (await scratch.db.orm.em.fork().find(BackendMessage, {}, { orderBy: { messageId: 'asc' } })).map((r) => [r.messageId, r.identity, r.text, r.externalId])
 
   it('rows with and without a column, and with their keys in another order, each keep their own values', async () => {
@@ -103,13 +103,11 @@ describe('the group-commit writer: rows and changes of several shapes in one bat
   })
 })
 
-describe('the group-commit writer on SQLite: statements announced to query listeners as knex announces them', () => {
+describe.runIf(!onPostgres)('the group-commit writer on SQLite: statements announced to query listeners as knex announces them', () => {
   const scratch = useScratchDatabase({ migrate: true })
   beforeEach(() => scratch.db.clear())
-  const row = (n: number) => ({ name: 'w', direction: 'O', date: new Date(Date.UTC(2026, 11, 1)), messageId: `m${n}`, identity: String(n), text: `t${n}` })
 
   it('one statement without a transaction id; the statements of one commit with one id, another commit with another', async () => {
-    if (scratch.db.dialect !== 'sqlite') return
     const knex = scratch.db.orm.em.getConnection().getKnex()
     const seen: { sql: string; tx: unknown; bindings: unknown[] }[] = []
     const listener = (q: { sql: string; __knexTxId?: unknown; bindings: unknown[] }) => {

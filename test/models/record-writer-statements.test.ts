@@ -3,7 +3,8 @@ import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { BackendMessage } from '../../src/index.js'
 import { App, User } from '../../src/models/index.js'
-import { useScratchDatabase } from '../support/database.js'
+import { onPostgres, useScratchDatabase } from '../support/database.js'
+import { messageRow as row } from '../support/writer-rows.js'
 
 /**
  * The statements the writer sends, as the database sees them: what its doc comments promise
@@ -11,8 +12,6 @@ import { useScratchDatabase } from '../support/database.js'
  * INSERTs of a power of two rows within the parameter limit, prepared once per connection,
  * announced to knex's query listeners) and the values as each database stores them.
  */
-const row = (n: number, extra: Record<string, unknown> = {}) => ({ name: 'w', direction: 'O', date: new Date(Date.UTC(2026, 11, 1, 9, 0, n)), messageId: `m${n}`, identity: String(n), text: `t${n}`, ...extra })
-
 const PG_INSERT =
   'insert into "database_backendmessage" ("name", "direction", "date", "message_id", "identity", "text") select * from unnest($1::varchar(20)[], $2::varchar(1)[], $3::timestamptz[], $4::varchar(64)[], $5::varchar(100)[], $6::text[])'
 const pgValues = (...ns: number[]) => {
@@ -20,12 +19,11 @@ const pgValues = (...ns: number[]) => {
   return [list(() => 'w'), list(() => 'O'), list((n) => new Date(Date.UTC(2026, 11, 1, 9, 0, n)).toISOString()), list((n) => `m${n}`), list((n) => String(n)), list((n) => `t${n}`)]
 }
 
-describe('the group-commit writer on PostgreSQL: one statement a commit', () => {
+describe.runIf(onPostgres)('the group-commit writer on PostgreSQL: one statement a commit', () => {
   const scratch = useScratchDatabase({ migrate: true })
   let queries: { mock: { calls: unknown[][] }; mockClear(): void; mockRestore(): void } | undefined
   beforeEach(() => scratch.db.clear())
   afterEach(() => queries?.mockRestore())
-  const postgres = () => scratch.db.dialect === 'postgresql'
   /** The writer's queries from now on: a transaction's words as they are, statements as { name, text, values }. */
   const watch = () => {
     queries = vi.spyOn(pg.Client.prototype as { query(...args: unknown[]): unknown }, 'query')
@@ -38,7 +36,6 @@ describe('the group-commit writer on PostgreSQL: one statement a commit', () => 
   const texts = (seen: ReturnType<ReturnType<typeof watch>>) => seen.map((q) => (typeof q === 'string' ? q : q.text))
 
   it('inserts of one table: one named statement, its columns as arrays; the same text keeps its name, another text gets another', async () => {
-    if (!postgres()) return
     const seen = watch()
     await scratch.db.writer.insert(BackendMessage, [row(1), row(2)])
     const [first, ...rest] = seen() as { name: string; text: string; values: unknown[] }[]
@@ -54,7 +51,6 @@ describe('the group-commit writer on PostgreSQL: one statement a commit', () => 
   })
 
   it('inserts of two tables in one batch: one statement, each table an insert of its own', async () => {
-    if (!postgres()) return
     const seen = watch()
     await Promise.all([scratch.db.writer.insert(BackendMessage, row(3)), scratch.db.writer.insert(App, { module: 'a', active: false })])
     expect(seen()).toEqual([
@@ -67,7 +63,6 @@ describe('the group-commit writer on PostgreSQL: one statement a commit', () => 
   })
 
   it('an update on its own: in a transaction of its own that checks how many rows it matched', async () => {
-    if (!postgres()) return
     await scratch.db.writer.insert(BackendMessage, [row(1), row(2)])
     const seen = watch()
     await scratch.db.writer.update(BackendMessage, [
@@ -85,7 +80,6 @@ describe('the group-commit writer on PostgreSQL: one statement a commit', () => 
   })
 
   it('a unit of updates and inserts: updates first, then the inserts, in one transaction', async () => {
-    if (!postgres()) return
     await scratch.db.writer.insert(BackendMessage, row(1))
     const seen = watch()
     const unit = {}
@@ -97,7 +91,6 @@ describe('the group-commit writer on PostgreSQL: one statement a commit', () => 
   })
 
   it('units of updates and inserts in one batch: one statement that checks the rows each update matched', async () => {
-    if (!postgres()) return
     // Each row changed once: PostgreSQL applies only one change of a row in one statement.
     await scratch.db.writer.insert(BackendMessage, [row(1), row(2), row(3), row(4)])
     const seen = watch()
@@ -133,7 +126,6 @@ describe('the group-commit writer on PostgreSQL: one statement a commit', () => 
   })
 
   it('a batch with an update marked beforeInserts: a transaction, its updates first', async () => {
-    if (!postgres()) return
     await scratch.db.writer.insert(BackendMessage, [row(1), row(2)])
     const seen = watch()
     const [moving, other] = [{}, {}]
@@ -151,10 +143,9 @@ describe('the group-commit writer on PostgreSQL: one statement a commit', () => 
   })
 })
 
-describe('the group-commit writer on SQLite: statements and stored values', () => {
+describe.runIf(!onPostgres)('the group-commit writer on SQLite: statements and stored values', () => {
   const scratch = useScratchDatabase({ migrate: true })
   beforeEach(() => scratch.db.clear())
-  const sqlite = () => scratch.db.dialect === 'sqlite'
   const sql = <T>(text: string) => scratch.db.orm.em.fork().getConnection().execute<T[]>(text)
   /** What the writer announces to knex's query listeners meanwhile. */
   const announced = async (work: () => Promise<unknown>) => {
@@ -173,7 +164,6 @@ describe('the group-commit writer on SQLite: statements and stored values', () =
   const bindings = (n: number) => ['w', 'O', Date.UTC(2026, 11, 1, 9, 0, n), `m${n}`, String(n), `t${n}`]
 
   it('one multi-row insert, announced as knex announces a raw query; dates as epoch milliseconds', async () => {
-    if (!sqlite()) return
     const seen = await announced(() => scratch.db.writer.insert(BackendMessage, [row(1), row(2)]))
     expect(seen).toEqual([{ method: 'raw', sql: `${INSERT}(?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)`, bindings: [...bindings(1), ...bindings(2)], __knexTxId: undefined }])
     expect(await sql<{ date: unknown; type: string }>('select date, typeof(date) as type from database_backendmessage order by id')).toEqual([
@@ -183,7 +173,6 @@ describe('the group-commit writer on SQLite: statements and stored values', () =
   })
 
   it('an update sets then matches, one statement a change, in a transaction with a numbered id', async () => {
-    if (!sqlite()) return
     await scratch.db.writer.insert(BackendMessage, [row(1), row(2)])
     const seen = await announced(() =>
       scratch.db.writer.update(BackendMessage, [
@@ -201,7 +190,6 @@ describe('the group-commit writer on SQLite: statements and stored values', () =
   })
 
   it('a large write goes in statements of a power of two rows, each within the parameter limit, in one transaction', async () => {
-    if (!sqlite()) return
     const seen = await announced(() => scratch.db.writer.insert(BackendMessage, Array.from({ length: 12_000 }, (_, n) => row(n))))
     // Six columns: at most 32000 / 6 parameters, so 4096 rows a statement.
     expect(seen.map((q) => (q.bindings as unknown[]).length / 6)).toEqual([4096, 4096, 2048, 1024, 512, 128, 64, 32])
@@ -212,7 +200,6 @@ describe('the group-commit writer on SQLite: statements and stored values', () =
   })
 
   it('prepares each statement once per connection and keeps it', async () => {
-    if (!sqlite()) return
     await scratch.db.writer.insert(BackendMessage, [row(1), row(2)])
     await scratch.db.writer.update(BackendMessage, { where: { messageId: 'm1' }, set: { text: 'x' } })
     const prepare = vi.spyOn(Sqlite.prototype, 'prepare')
@@ -231,7 +218,6 @@ describe('the group-commit writer on SQLite: statements and stored values', () =
   })
 
   it("a statement that rolls its transaction back itself fails the write with that statement's error", async () => {
-    if (!sqlite()) return
     await sql("create trigger writer_refuses before insert on database_backendmessage when new.text = 'refused' begin select raise(rollback, 'refused by a trigger'); end")
     try {
       // Two column sets: two statements, in a transaction the trigger ends.

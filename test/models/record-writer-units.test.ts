@@ -6,12 +6,12 @@ import { ScheduledTask, schedulerEntities, schedulerMigrations } from '../../src
 import { DialogueSession, dialogueEntities } from '../../src/contrib/dialogues/models.js'
 import { migrations as dialogueMigrations } from '../../src/contrib/dialogues/migrations/index.js'
 import { schemaWith, useScratchDatabase } from '../support/database.js'
+import { messageRow as row } from '../support/writer-rows.js'
 
 describe('the group-commit writer: units held together and versioned updates', () => {
   const scratch = useScratchDatabase({ migrate: true })
   beforeEach(() => scratch.db.clear())
   const writer = () => scratch.db.writer
-  const row = (n: number, extra: Partial<BackendMessage> = {}) => ({ name: 'w', direction: 'O', date: new Date(Date.UTC(2026, 11, 1, 9, 0, n)), messageId: `m${n}`, identity: String(n), text: `t${n}`, ...extra })
   const texts = async () => (await scratch.db.orm.em.fork().find(BackendMessage, {}, { orderBy: { messageId: 'asc' } })).map((r) => [r.messageId, r.text, r.externalId])
 
   it('changes exactly the rows named, values converted as inserts convert them', async () => {

@@ -4,6 +4,9 @@ import { DatabaseBackend } from '../../src/index.js'
 import { coreEntities, coreMigrations, Database, type MigrationEntry } from '../../src/models/index.js'
 import { scratchDatabase, type ScratchDatabase } from '../../src/testing/index.js'
 
+/** This run's scratch databases are on PostgreSQL (the postgres project), not SQLite. */
+export const onPostgres = Boolean(process.env.RAPIDSMS_TEST_DATABASE_URL)
+
 /** A class that brings tables: an app or a backend. */
 interface SchemaOwner {
   entities?: EntitySchema<any, any>[]
