@@ -3,7 +3,8 @@
  * default the local server). Four figures, one JSON line each, each checked before it is
  * printed:
  * - msgPerSec: survey replies through the messaging API, 100 conversations in flight, each
- *   message stepping its session and storing it (with its step and log rows) in one commit;
+ *   message stepping its session and storing it (with its step, its log rows and its reply's
+ *   DatabaseBackend row, which under the blocking router join that commit) in one commit;
  *   the session is read from the database only when its conversation is not in memory (its
  *   first message, or the first after connectionIdleMs), otherwise kept by the conversation.
  *   With it cpuUsPerMsg, this process's CPU time per message (the framework's, not the

@@ -57,6 +57,13 @@ export interface RouterServices {
    * messages, work run with inConversation) should read or change it.
    */
   conversationMemory?(connection: ConnectionLike): Map<unknown, unknown> | undefined
+  /**
+   * Would a message to `connection`, sent in response to a message whose unit the writer
+   * holds, be only rows of that unit (the routing strategy hands backends the scope and the
+   * backend's sends are rows: BackendBase.sendsInUnit)? Then it commits with the unit or not
+   * at all.
+   */
+  sendsInUnit?(connection: ConnectionLike): boolean
   /** The installed instance of an app class, if installed. */
   getApp<T>(appClass: abstract new (...args: any[]) => T): T | undefined
   /**

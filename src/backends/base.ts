@@ -54,6 +54,17 @@ export abstract class BackendBase implements OutboundPort {
     return Infinity
   }
 
+  /**
+   * Is a send to this backend nothing but rows queued in the message's unit when the writer
+   * holds it (DatabaseBackend)? Then such a send is not seen outside until that unit commits,
+   * and is gone with it if it fails: a dialogue step sends its texts before its commit and
+   * stores them as sent in it (one commit, no resend after a crash). A backend that reaches a
+   * gateway says no (the default): its texts go once the step is stored.
+   */
+  get sendsInUnit(): boolean {
+    return false
+  }
+
   /** Parse the configuration; called once by the constructor. Throw ConfigError on bad values. */
   configure(_config: BackendConfig): void {}
 

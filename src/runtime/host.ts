@@ -111,6 +111,9 @@ export class Host implements RouterServices {
   conversationMemory(connection: ConnectionLike): Map<unknown, unknown> | undefined {
     return this.connections.live(connection.backend.name, connection.identity)?.memory
   }
+  sendsInUnit(connection: ConnectionLike): boolean {
+    return this.routing.deliversInScope && this.backends.get(connection.backend.name)?.backend.sendsInUnit === true
+  }
   send(text: string, connections: ConnectionLike | ConnectionLike[], options?: SendOptions): Promise<OutgoingMessage> {
     return this.messaging.send(text, connections, options)
   }

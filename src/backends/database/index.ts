@@ -11,13 +11,18 @@ import { BackendMessage } from './models.js'
  *
  * A send whose message's unit the writer holds (a dialogue step sending its texts) queues
  * its rows there and returns: they commit with the unit's other writes (the reply's log row,
- * the step's note that it was sent), and the message finishes once they are committed.
+ * the step itself: see sendsInUnit), and the message finishes once they are committed.
  * Otherwise the send resolves once its rows are committed.
  */
 export class DatabaseBackend extends BackendBase {
   static override entities = [BackendMessage]
   static override migrations = migrations
   static override admin = [{ entity: BackendMessage, readOnly: true, list: ['date', 'name', 'direction', 'identity', 'text', 'messageId', 'externalId'], search: ['identity', 'text'] }]
+
+  /** Its sends are rows, queued in a held unit: see BackendBase.sendsInUnit. */
+  override get sendsInUnit(): boolean {
+    return true
+  }
 
   override async send(id: string, text: string, identities: string[], context: BackendContext, scope?: MessageScope): Promise<void> {
     const date = this.router.clock.date()

@@ -316,13 +316,17 @@ export class DialogueApp extends AppBase {
       ...(outcome.machineSnapshot && { machineSnapshot: outcome.machineSnapshot }),
     }
     const seq = next.version - 1
-    const writes = [this.#store.write({ session: next, readVersion: session?.version, seq, event: outcome.event, before: outcome.before, after: outcome.after, sends, messageId: msg?.id ?? null, at, endedAt: ended ? at : null }, unit)]
+    // Replies that are only rows of the message's unit go now, stored as sent in the step's commit.
+    const sendsInUnit = msg !== undefined && sends.length > 0 && this.router.sendsInUnit?.(connection) === true
+    const writes = [this.#store.write({ session: next, readVersion: session?.version, seq, event: outcome.event, before: outcome.before, after: outcome.after, sends, sent: sendsInUnit, messageId: msg?.id ?? null, at, endedAt: ended ? at : null }, unit)]
     if (results) writes.push(results)
     const old = extra.interrupted
     if (old) {
       const ending: SessionRow = { ...old, status: 'interrupted', timers: [], version: old.version + 1, expiresAt: null, wakeAt: null }
       writes.push(this.#store.write({ session: ending, readVersion: old.version, seq: old.version, event: { type: 'dialogue.interrupt', by: name }, before: null, after: '(interrupted)', sends: [], messageId: msg?.id ?? null, at, endedAt: at, beforeInserts: true }, unit))
     }
+    let sendFailure: { error: unknown } | undefined
+    if (sendsInUnit) await this.#sendAll(id, seq, sends, context).catch((error: unknown) => void (sendFailure = { error }))
     this.router.db.writer.release(unit)
     const memory = this.#memory(connection)
     try {
@@ -340,24 +344,30 @@ export class DialogueApp extends AppBase {
     if (this.router.inspector.active) {
       this.router.inspector.emit('session.stepped', { sessionId: id, dialogue: name, seq, event: outcome.event.type, before: outcome.before, after: outcome.after, status, sends: sends.length })
     }
-    await this.#deliver(id, seq, sends, context)
+    if (sendFailure) throw sendFailure.error
+    if (!sendsInUnit) await this.#deliver(id, seq, sends, context)
     return next
+  }
+
+  /** Send a step's texts to its connection, in order, with the ids they have whenever sent. */
+  async #sendAll(sessionId: string, seq: number, sends: string[], { msg, connection }: StepContext): Promise<void> {
+    for (const [i, text] of sends.entries()) await this.router.send(text, connection, { id: sendId(sessionId, seq, i), ...(msg && { inResponseTo: msg }) })
   }
 
   /**
    * Send a stored step's texts, then note them sent; with a message, the sent note and the
-   * replies' own rows (the message log's, and a backend's that stores its sends as rows in
-   * the held unit: DatabaseBackend) commit together.
+   * replies' own rows (the message log's, a backend's) commit together. (Texts that are only
+   * rows of the message's unit went before the step's commit, stored sent in it: see #commit.)
    */
   async #deliver(sessionId: string, seq: number, sends: string[], context: StepContext): Promise<void> {
     if (!sends.length) return
-    const { msg, connection } = context
+    const { msg } = context
     const unit = msg?.scope ?? {}
     const writer = this.router.db.writer
     writer.hold(unit)
     let mark: Promise<void>
     try {
-      for (const [i, text] of sends.entries()) await this.router.send(text, connection, { id: sendId(sessionId, seq, i), ...(msg && { inResponseTo: msg }) })
+      await this.#sendAll(sessionId, seq, sends, context)
     } finally {
       mark = this.#store.markSent(sessionId, seq, this.router.clock.date(), unit)
       writer.release(unit)

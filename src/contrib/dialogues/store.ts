@@ -49,6 +49,8 @@ export interface StepWrite {
   before: string | null
   after: string
   sends: string[]
+  /** Were the texts sent before the commit, as rows of it (stored sent)? Otherwise they are stored unsent, sent once committed. */
+  sent?: boolean
   messageId: string | null
   at: Date
   endedAt: Date | null
@@ -185,7 +187,7 @@ export class SessionStore {
         sends: step.sends,
         messageId: step.messageId,
         at: step.at,
-        sentAt: step.sends.length ? null : step.at,
+        sentAt: step.sends.length && !step.sent ? null : step.at,
       } as never,
       unit,
     )

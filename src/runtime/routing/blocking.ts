@@ -11,6 +11,7 @@ export class BlockingRouter implements RoutingStrategy {
   static readonly entities = []
   static readonly migrations = []
   readonly name = 'blocking' as const
+  readonly deliversInScope = true
 
   constructor(private readonly context: RoutingContext) {}
 

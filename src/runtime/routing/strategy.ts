@@ -43,6 +43,12 @@ export interface RoutingStrategy {
   process(msg: IncomingMessage, run: () => Promise<void>): Promise<void>
   /** Hand an outgoing message that passed its outgoing phase to its backends. */
   deliver(msg: OutgoingMessage): Promise<void>
+  /**
+   * Does deliver() hand the message's backends its scope, before it resolves (so a backend
+   * whose sends are rows queues them in the message's held unit)? The blocking router does;
+   * the database router sends its stored transmissions in commits of its own.
+   */
+  readonly deliversInScope: boolean
   /** At start: take up what a stopped host left undone; `receive` processes an incoming message. */
   resume(receive: (msg: IncomingMessage) => Promise<unknown>): Promise<Resumed>
   /** A gateway's delivery report for a message it sent. */

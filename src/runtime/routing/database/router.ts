@@ -54,6 +54,7 @@ export class DatabaseRouter implements RoutingStrategy {
   static readonly entities = dbRouterEntities
   static readonly migrations = migrations
   readonly name = 'database' as const
+  readonly deliversInScope = false
   readonly #sql: RouterStatements
   readonly batchSize: number
 
