@@ -28,6 +28,11 @@ export class DeliveryPath {
     return actor.deliverReporting(id, text, identities, context, scope)
   }
 
+  /** Are the sends of backend `name` only rows of a held unit they are handed (BackendBase.sendsInUnit)? */
+  sendsInUnit(name: string): boolean {
+    return this.backends.get(name)?.backend.sendsInUnit === true
+  }
+
   /**
    * An outgoing message to every backend of its connections, one after the other, each in
    * sends of at most `batchSize` identities, one at a time (the blocking router; a message to

@@ -112,7 +112,7 @@ export class Host implements RouterServices {
     return this.connections.live(connection.backend.name, connection.identity)?.memory
   }
   sendsInUnit(connection: ConnectionLike): boolean {
-    return this.routing.deliversInScope && this.backends.get(connection.backend.name)?.backend.sendsInUnit === true
+    return this.routing.sendsInUnit(connection.backend.name)
   }
   send(text: string, connections: ConnectionLike | ConnectionLike[], options?: SendOptions): Promise<OutgoingMessage> {
     return this.messaging.send(text, connections, options)

@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto'
 import { AppBase } from '../../apps/base.js'
 import type { RouterServices } from '../../apps/router.js'
 import { ConfigError } from '../../core/errors.js'
@@ -22,6 +21,7 @@ import { afterQuietHours } from './quiet-hours.js'
 import { dialogueSettings, sessionLimits } from './settings.js'
 import { SessionStore, type SessionRow } from './store.js'
 import { render } from './texts.js'
+import { StepOutbox } from './outbox.js'
 
 const log = getLogger('rapidsms.contrib.dialogues')
 
@@ -80,6 +80,7 @@ export class DialogueApp extends AppBase {
   readonly #byName = new Map<string, Dialogue>()
   readonly #stopWords: Set<string>
   readonly #store: SessionStore
+  readonly #outbox: StepOutbox
   readonly #loads = new WeakMap<IncomingMessage, Promise<SessionRow | undefined>>()
 
   constructor(router: RouterServices) {
@@ -91,6 +92,7 @@ export class DialogueApp extends AppBase {
     }
     this.#stopWords = new Set(((settings.dialogueStopWords as string[] | undefined) ?? ['STOP']).map((w) => pythonStrip(w).toUpperCase()))
     this.#store = new SessionStore(router.db, router.clock)
+    this.#outbox = new StepOutbox(router, this.#store)
   }
 
   /** The installed dialogues, by name. */
@@ -110,7 +112,7 @@ export class DialogueApp extends AppBase {
         (await this.#store.wakes(after, limit)).map((row) => ({ key: row.id, at: row.wakeAt, version: row.version, data: { backend: row.backend, identity: row.identity } })),
       fire: (wake) => this.#fire(wake),
     })
-    await this.#resend()
+    await this.#outbox.resend()
   }
 
   /** Load the connection's active session, and hold the message's writes so the step commits with them. */
@@ -317,7 +319,8 @@ export class DialogueApp extends AppBase {
     }
     const seq = next.version - 1
     // Replies that are only rows of the message's unit go now, stored as sent in the step's commit.
-    const sendsInUnit = msg !== undefined && sends.length > 0 && this.router.sendsInUnit?.(connection) === true
+    const texts = { sessionId: id, seq, sends }
+    const sendsInUnit = sends.length > 0 && this.#outbox.sendsInUnit(connection, msg, unit)
     const writes = [this.#store.write({ session: next, readVersion: session?.version, seq, event: outcome.event, before: outcome.before, after: outcome.after, sends, sent: sendsInUnit, messageId: msg?.id ?? null, at, endedAt: ended ? at : null }, unit)]
     if (results) writes.push(results)
     const old = extra.interrupted
@@ -325,8 +328,8 @@ export class DialogueApp extends AppBase {
       const ending: SessionRow = { ...old, status: 'interrupted', timers: [], version: old.version + 1, expiresAt: null, wakeAt: null }
       writes.push(this.#store.write({ session: ending, readVersion: old.version, seq: old.version, event: { type: 'dialogue.interrupt', by: name }, before: null, after: '(interrupted)', sends: [], messageId: msg?.id ?? null, at, endedAt: at, beforeInserts: true }, unit))
     }
-    let sendFailure: { error: unknown } | undefined
-    if (sendsInUnit) await this.#sendAll(id, seq, sends, context).catch((error: unknown) => void (sendFailure = { error }))
+    // A send that throws leaves the step to be stored as it is (its texts as sent), then fails the message.
+    const sendFailure = sendsInUnit ? await this.#outbox.send(texts, connection, msg).then(() => undefined, (error: unknown) => ({ error })) : undefined
     this.router.db.writer.release(unit)
     const memory = this.#memory(connection)
     try {
@@ -345,35 +348,8 @@ export class DialogueApp extends AppBase {
       this.router.inspector.emit('session.stepped', { sessionId: id, dialogue: name, seq, event: outcome.event.type, before: outcome.before, after: outcome.after, status, sends: sends.length })
     }
     if (sendFailure) throw sendFailure.error
-    if (!sendsInUnit) await this.#deliver(id, seq, sends, context)
+    if (!sendsInUnit) await this.#outbox.deliver(texts, connection, msg)
     return next
-  }
-
-  /** Send a step's texts to its connection, in order, with the ids they have whenever sent. */
-  async #sendAll(sessionId: string, seq: number, sends: string[], { msg, connection }: StepContext): Promise<void> {
-    for (const [i, text] of sends.entries()) await this.router.send(text, connection, { id: sendId(sessionId, seq, i), ...(msg && { inResponseTo: msg }) })
-  }
-
-  /**
-   * Send a stored step's texts, then note them sent; with a message, the sent note and the
-   * replies' own rows (the message log's, a backend's) commit together. (Texts that are only
-   * rows of the message's unit went before the step's commit, stored sent in it: see #commit.)
-   */
-  async #deliver(sessionId: string, seq: number, sends: string[], context: StepContext): Promise<void> {
-    if (!sends.length) return
-    const { msg } = context
-    const unit = msg?.scope ?? {}
-    const writer = this.router.db.writer
-    writer.hold(unit)
-    let mark: Promise<void>
-    try {
-      await this.#sendAll(sessionId, seq, sends, context)
-    } finally {
-      mark = this.#store.markSent(sessionId, seq, this.router.clock.date(), unit)
-      writer.release(unit)
-    }
-    if (msg) msg.scope.track(mark)
-    else await mark
   }
 
   /** A session's wake time fell due: step its due timers, in its conversation; a stale wake is dropped. */
@@ -426,25 +402,6 @@ export class DialogueApp extends AppBase {
       return this.#apply(session, { type: STOPPED }, { connection, unit: {} })
     })
   }
-
-  /** Send the texts of steps a stopped host had stored but not handed on. */
-  async #resend(): Promise<void> {
-    const unsent = await this.#store.unsent()
-    if (!unsent.length) return
-    const em = this.router.db.orm.em.fork()
-    for (const step of unsent) {
-      const connection = await em.findOne(Connection, step.connectionId, { populate: ['backend', 'contact'] })
-      // The same ids as the first time: a gateway that already took one can tell it is the same.
-      if (connection) for (const [i, text] of step.sends.entries()) await this.router.send(text, connection, { id: sendId(step.sessionId, step.seq, i) })
-      await this.#store.markSent(step.sessionId, step.seq, this.router.clock.date())
-    }
-    log.info({ steps: unsent.length }, `sent the texts of ${unsent.length} dialogue step(s) a stopped host had stored but not sent`)
-  }
-}
-
-/** The id of a step's `index`th text: the same whenever it is sent (32 hex, like every message id). */
-export function sendId(sessionId: string, seq: number, index: number): string {
-  return hash('sha256', `${sessionId}:${seq}:${index}`).slice(0, 32)
 }
 
 function timerAt(timers: StoredTimer[], id: string): Date | null {

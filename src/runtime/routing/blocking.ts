@@ -11,7 +11,6 @@ export class BlockingRouter implements RoutingStrategy {
   static readonly entities = []
   static readonly migrations = []
   readonly name = 'blocking' as const
-  readonly deliversInScope = true
 
   constructor(private readonly context: RoutingContext) {}
 
@@ -25,6 +24,11 @@ export class BlockingRouter implements RoutingStrategy {
 
   deliver(msg: OutgoingMessage): Promise<void> {
     return this.context.delivery.sendMessage(msg, this.context.batchSize)
+  }
+
+  /** Its deliveries hand backends the message's scope: as the backend's sends are. */
+  sendsInUnit(name: string): boolean {
+    return this.context.delivery.sendsInUnit(name)
   }
 
   async resume(): Promise<Resumed> {

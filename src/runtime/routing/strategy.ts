@@ -44,11 +44,12 @@ export interface RoutingStrategy {
   /** Hand an outgoing message that passed its outgoing phase to its backends. */
   deliver(msg: OutgoingMessage): Promise<void>
   /**
-   * Does deliver() hand the message's backends its scope, before it resolves (so a backend
-   * whose sends are rows queues them in the message's held unit)? The blocking router does;
-   * the database router sends its stored transmissions in commits of its own.
+   * Would deliver() of a reply to backend `name` be only rows of the message's held unit
+   * (see RouterServices.sendsInUnit)? Only where it hands the backend the message's scope
+   * before it resolves: the blocking router does; the database router sends its stored
+   * transmissions in commits of their own.
    */
-  readonly deliversInScope: boolean
+  sendsInUnit(name: string): boolean
   /** At start: take up what a stopped host left undone; `receive` processes an incoming message. */
   resume(receive: (msg: IncomingMessage) => Promise<unknown>): Promise<Resumed>
   /** A gateway's delivery report for a message it sent. */

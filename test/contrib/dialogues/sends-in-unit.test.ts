@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { AppBase, DatabaseBackend, Host, LoggedMessage, MessageLogApp, MockBackend, type IncomingMessage, type UserSettings } from '../../../src/index.js'
 import { DefaultApp } from '../../../src/contrib/default/index.js'
 import { DialogueApp, DialogueStep } from '../../../src/contrib/dialogues/index.js'
-import { sendId } from '../../../src/contrib/dialogues/app.js'
+import { sendId } from '../../../src/contrib/dialogues/outbox.js'
 import { BackendMessage } from '../../../src/backends/database/index.js'
 import { FakeClock, scratchDatabase } from '../../../src/testing/index.js'
 import { survey } from '../../../examples/dialogues/survey.js'
@@ -105,6 +105,32 @@ describe('dialogue replies that are rows of the message', () => {
     // The next message reads the session again and goes on, its reply stored with it.
     await host.receive('Ann', { backend: { name: 'rows' }, identity: '1' })
     expect((await stored()).map((r) => r[1])).toEqual(['Welcome to the health survey. What is your name?', 'Thanks, Ann. How old are you?'])
+  })
+
+  it('a send that throws before the commit leaves the step stored as it is, and the conversation goes on', async () => {
+    const { host, steps, stored } = await start()
+    const send = host.send.bind(host)
+    host.send = (async () => {
+      throw new Error('the outgoing path broke')
+    }) as typeof host.send
+    const logs = captureLogs('warn')
+    try {
+      await host.receive('SURVEY', { backend: { name: 'rows' }, identity: '4' }).catch(() => undefined)
+    } finally {
+      logs.stop()
+      host.send = send
+    }
+    expect(logs.lines.some((l) => (l.err as Error | undefined)?.message === 'the outgoing path broke')).toBe(true)
+    // Stored with the texts it could not send as sent (never resent), as when the texts go after the commit.
+    const at = clock.date().toISOString()
+    expect(await steps()).toEqual([[0, ['Welcome to the health survey. What is your name?'], at, at]])
+    // The app's failure leaves the message to the others: DefaultApp answers it (the only row).
+    expect((await stored()).map((r) => r[1])).toEqual(['Sorry, RapidSMS could not understand your message.'])
+    // Its reminder is armed as for any stored step.
+    await clock.advance('24h')
+    expect((await stored()).map((r) => r[1]).at(-1)).toBe('Reminder: Welcome to the health survey. What is your name?')
+    await host.receive('Ann', { backend: { name: 'rows' }, identity: '4' })
+    expect((await stored()).map((r) => r[1]).slice(2)).toEqual(['Thanks, Ann. How old are you?'])
   })
 
   it('a backend that reaches a gateway gets the texts once the step is stored, then the note', async () => {

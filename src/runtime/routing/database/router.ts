@@ -54,7 +54,6 @@ export class DatabaseRouter implements RoutingStrategy {
   static readonly entities = dbRouterEntities
   static readonly migrations = migrations
   readonly name = 'database' as const
-  readonly deliversInScope = false
   readonly #sql: RouterStatements
   readonly batchSize: number
 
@@ -114,6 +113,11 @@ export class DatabaseRouter implements RoutingStrategy {
     // Every transmission gets the same status, so the message's is that one too (behaviour 71).
     const status = failed || msg.envelope.appErrors.length ? 'E' : 'R'
     await this.#sql.transaction((sql) => sql.markMessage(id, status, this.context.clock.date()))
+  }
+
+  /** Its transmissions are sent after their rows commit, in commits of their own: never rows of a reply's unit. */
+  sendsInUnit(): boolean {
+    return false
   }
 
   /** backend_preparation: store an outgoing message and send its transmissions in batches. */
